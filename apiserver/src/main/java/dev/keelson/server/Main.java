@@ -1,0 +1,105 @@
+package dev.keelson.server;
+
+import dev.keelson.store.raft.RaftConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code keelson} command line. */
+@Command(name = "keelson", mixinStandardHelpOptions = true, version = "keelson 0.1.0",
+    subcommands = {Main.Server.class},
+    description = "An HA replacement for etcd plus kube-apiserver.")
+public final class Main implements Runnable {
+  @Override
+  public void run() {
+    CommandLine.usage(this, System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  /** Runs one master until it is signalled to stop. */
+  @Command(name = "server", mixinStandardHelpOptions = true,
+      description = "Run one master (one per host in a real deployment).")
+  static final class Server implements Callable<Integer> {
+    @Option(names = "--id", required = true, description = "This master's member name, e.g. m1.")
+    String id;
+
+    @Option(names = "--peer", required = true, arity = "1..*",
+        description = "A member as NAME=RAFT_HOST:PORT,CLIENT_HOST:PORT; one per member, "
+            + "this one included.")
+    List<String> peers = new ArrayList<>();
+
+    @Option(names = "--data-dir", required = true, description = "Where this master keeps its data.")
+    Path dataDir;
+
+    @Option(names = "--cluster-token", defaultValue = "keelson",
+        description = "Names the cluster; members of one cluster share it (default: ${DEFAULT-VALUE}).")
+    String clusterToken;
+
+    @Option(names = "--election-timeout-min-ms", defaultValue = "1000",
+        description = "Lower bound of the randomized election timeout (default: ${DEFAULT-VALUE}).")
+    int electionMin;
+
+    @Option(names = "--election-timeout-max-ms", defaultValue = "2000",
+        description = "Upper bound of the randomized election timeout (default: ${DEFAULT-VALUE}).")
+    int electionMax;
+
+    @Option(names = "--snapshot-count", defaultValue = "10000",
+        description = "Applied entries between snapshots (default: ${DEFAULT-VALUE}).")
+    long snapshotCount;
+
+    @Option(names = "--snapshot-catchup-entries", defaultValue = "5000",
+        description = "Log entries kept behind a snapshot for slow followers (default: ${DEFAULT-VALUE}).")
+    long catchupEntries;
+
+    @Option(names = "--log-segment-bytes", defaultValue = "33554432",
+        description = "Raft log segment size (default: ${DEFAULT-VALUE}).")
+    long segmentBytes;
+
+    @Option(names = "--grpc-threads", defaultValue = "4",
+        description = "Threads serving the etcd gRPC API (default: ${DEFAULT-VALUE}).")
+    int grpcThreads;
+
+    @Override
+    public Integer call() throws Exception {
+      RaftConfig config = new RaftConfig(id, parsePeers(peers), dataDir, clusterToken,
+          electionMin, electionMax, snapshotCount, catchupEntries, segmentBytes, 100);
+      Master master = Master.start(config, grpcThreads);
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          master.close();
+        } catch (Exception e) {
+          e.printStackTrace();
+        } finally {
+          stopped.countDown();
+        }
+      }, "keelson-shutdown"));
+      stopped.await();
+      return 0;
+    }
+  }
+
+  static List<RaftConfig.Peer> parsePeers(List<String> specs) {
+    List<RaftConfig.Peer> out = new ArrayList<>();
+    for (String spec : specs) {
+      for (String one : spec.split(";")) {
+        int eq = one.indexOf('=');
+        String[] addrs = eq < 0 ? new String[0] : one.substring(eq + 1).split(",");
+        if (eq <= 0 || addrs.length != 2) {
+          throw new CommandLine.ParameterException(new CommandLine(new Server()),
+              "--peer must look like NAME=RAFT_HOST:PORT,CLIENT_HOST:PORT, got: " + one);
+        }
+        out.add(new RaftConfig.Peer(one.substring(0, eq), addrs[0], addrs[1]));
+      }
+    }
+    return out;
+  }
+}

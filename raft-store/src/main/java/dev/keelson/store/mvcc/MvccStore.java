@@ -1,0 +1,446 @@
+package dev.keelson.store.mvcc;
+
+import dev.keelson.etcd.etcdserverpb.CompactionRequest;
+import dev.keelson.etcd.etcdserverpb.CompactionResponse;
+import dev.keelson.etcd.etcdserverpb.HashKVResponse;
+import dev.keelson.etcd.etcdserverpb.RangeRequest;
+import dev.keelson.etcd.etcdserverpb.RangeResponse;
+import dev.keelson.etcd.etcdserverpb.ResponseHeader;
+import dev.keelson.store.raft.proto.Command;
+import dev.keelson.store.raft.proto.Failure;
+import dev.keelson.store.raft.proto.Result;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.zip.CRC32C;
+import org.rocksdb.Checkpoint;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * etcd's MVCC key-value store on RocksDB (layout in {@link KeyCodec}).
+ *
+ * <p>Writers: only the apply thread calls {@link #apply} and {@link #recordApplied}; each call
+ * commits one write batch holding the data, the new revision and the applied Raft (term, index),
+ * so a crash at any point leaves a state that replays from the log without loss or double apply.
+ * The {@link Compactor} thread deletes versions that compaction made unreachable; it never
+ * touches what a read at or above the compaction revision can see.
+ *
+ * <p>Readers: any thread. A read pins the current revision, then a RocksDB snapshot, then checks
+ * the compaction revision, so a concurrent compaction cannot remove what it reads.
+ *
+ * <p>{@code lifecycle} guards the native handles: every operation holds it shared, and
+ * {@link #close} takes it exclusively, so no call ever touches a closed database.
+ */
+public final class MvccStore implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MvccStore.class);
+  private static final byte[] META_APPLIED = ascii("applied");
+  private static final byte[] META_REV = ascii("rev");
+  private static final byte[] META_COMPACT = ascii("compact");
+  private static final byte[] META_COMPACT_DONE = ascii("compactDone");
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final Path dir;
+  private final DBOptions dbOptions;
+  private final ColumnFamilyOptions cfOptions;
+  private final List<ColumnFamilyHandle> handles = new ArrayList<>();
+  private final RocksDB db;
+  private final ColumnFamilyHandle kvCf;
+  private final ColumnFamilyHandle logCf;
+  private final ColumnFamilyHandle metaCf;
+  private final WriteOptions writeOptions = new WriteOptions();
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private final Compactor compactor;
+  private volatile WriteTxn.LeaseCheck leases = id -> false;
+  private volatile boolean closed;
+
+  private volatile long currentRev;
+  private volatile long compactRev;
+  private volatile long appliedTerm;
+  private volatile long appliedIndex;
+
+  private MvccStore(Path dir) throws RocksDBException {
+    this.dir = dir;
+    this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+        .setMaxBackgroundJobs(2);
+    this.cfOptions = new ColumnFamilyOptions();
+    List<ColumnFamilyDescriptor> cfs = List.of(
+        new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
+        new ColumnFamilyDescriptor(ascii("kv"), cfOptions),
+        new ColumnFamilyDescriptor(ascii("log"), cfOptions),
+        new ColumnFamilyDescriptor(ascii("meta"), cfOptions));
+    this.db = RocksDB.open(dbOptions, dir.toString(), cfs, handles);
+    this.kvCf = handles.get(1);
+    this.logCf = handles.get(2);
+    this.metaCf = handles.get(3);
+    byte[] applied = db.get(metaCf, META_APPLIED);
+    if (applied != null) {
+      ByteBuffer b = ByteBuffer.wrap(applied);
+      appliedTerm = b.getLong();
+      appliedIndex = b.getLong();
+    }
+    currentRev = readLong(META_REV, 1);
+    compactRev = readLong(META_COMPACT, -1);
+    compactor = new Compactor(this);
+    long done = readLong(META_COMPACT_DONE, -1);
+    if (done < compactRev) {
+      compactor.schedule(compactRev);
+    }
+    LOG.info("opened store {} at revision {} (compacted {}, applied {}:{})", dir, currentRev,
+        compactRev, appliedTerm, appliedIndex);
+  }
+
+  /** Opens or creates the store in {@code dir}. */
+  public static MvccStore open(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      return new MvccStore(dir);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot open store in " + dir, e);
+    }
+  }
+
+  /** Sets how Put and Txn learn whether a lease exists (no leases: every lease is unknown). */
+  public void setLeaseCheck(WriteTxn.LeaseCheck check) {
+    this.leases = check;
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  public long currentRevision() {
+    return currentRev;
+  }
+
+  public long compactRevision() {
+    return compactRev;
+  }
+
+  public long appliedTerm() {
+    return appliedTerm;
+  }
+
+  public long appliedIndex() {
+    return appliedIndex;
+  }
+
+  // ---- reads ---------------------------------------------------------------------------
+
+  /** A serializable Range: the local state, as of now. */
+  public RangeResponse range(RangeRequest r) {
+    return read((it, cur, compact) -> RangeSemantics.range(it, r, cur, compact));
+  }
+
+  /**
+   * A hash of the logical key space at {@code revision} (0 = current): every version in
+   * (compactRev, revision] plus each key's surviving version at the compaction revision. Equal
+   * states hash equally on every master, whatever physical compaction has done so far.
+   */
+  public HashKVResponse hashKv(long revision) {
+    return read((it, cur, compact) -> {
+      long rev = revision <= 0 ? cur : revision;
+      if (rev > cur) {
+        throw EtcdError.FUTURE_REV.exception();
+      }
+      if (rev < compact) {
+        throw EtcdError.COMPACTED.exception();
+      }
+      CRC32C crc = new CRC32C();
+      byte[] lastKey = null;
+      boolean keptOld = false;
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        byte[] vk = it.key();
+        long r = KeyCodec.revisionOf(vk);
+        byte[] encKey = KeyCodec.encodedKeyOf(vk);
+        if (lastKey == null || !java.util.Arrays.equals(lastKey, encKey)) {
+          lastKey = encKey;
+          keptOld = false;
+        }
+        if (r > rev) {
+          continue;
+        }
+        byte[] value = it.value();
+        if (r <= compact) {
+          if (keptOld) {
+            continue;
+          }
+          keptOld = true;
+          if (value.length == 0) {
+            continue;
+          }
+        }
+        crc.update(vk);
+        crc.update(value);
+      }
+      return HashKVResponse.newBuilder()
+          .setHeader(ResponseHeader.newBuilder().setRevision(cur))
+          .setHash((int) crc.getValue())
+          .setCompactRevision(compact)
+          .build();
+    });
+  }
+
+  private interface ReadFn<T> {
+    T apply(RocksIterator it, long currentRev, long compactRev);
+  }
+
+  private <T> T read(ReadFn<T> fn) {
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      long cur = currentRev;
+      Snapshot snap = db.getSnapshot();
+      try (ReadOptions ro = new ReadOptions().setSnapshot(snap);
+          RocksIterator it = db.newIterator(kvCf, ro)) {
+        return fn.apply(it, cur, compactRev);
+      } finally {
+        db.releaseSnapshot(snap);
+      }
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  // ---- writes (apply thread only) ------------------------------------------------------
+
+  /**
+   * Applies one replicated command at Raft (term, index). Deterministic: the outcome depends
+   * only on the store's state and the command. An etcd error (compacted, key not found ...)
+   * becomes a {@link Failure} result and changes nothing but the applied index. Entries at or
+   * below the applied index were applied before a restart and are skipped.
+   */
+  public Result apply(long term, long index, Command cmd) {
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      if (index <= appliedIndex) {
+        return Result.newBuilder().setFailure(Failure.newBuilder().setError("ALREADY_APPLIED"))
+            .build();
+      }
+      try (WriteTxn txn = new WriteTxn(db, kvCf, logCf, leases, currentRev, compactRev)) {
+        Result result;
+        long newCompact = -1;
+        try {
+          result = switch (cmd.getOpCase()) {
+            case PUT -> {
+              txn.checkLease(cmd.getPut().getLease());
+              yield Result.newBuilder().setPut(txn.put(cmd.getPut())).build();
+            }
+            case DELETE_RANGE -> Result.newBuilder()
+                .setDeleteRange(txn.deleteRange(cmd.getDeleteRange())).build();
+            case TXN -> Result.newBuilder().setTxn(txn.txn(cmd.getTxn())).build();
+            case COMPACTION -> {
+              newCompact = checkCompaction(cmd.getCompaction());
+              yield Result.newBuilder().setCompaction(CompactionResponse.newBuilder()
+                  .setHeader(ResponseHeader.newBuilder().setRevision(currentRev))).build();
+            }
+            default -> throw new IllegalArgumentException("unknown command " + cmd.getOpCase());
+          };
+        } catch (EtcdException e) {
+          txn.batch.clear();
+          result = Result.newBuilder()
+              .setFailure(Failure.newBuilder().setError(e.error().name())).build();
+        }
+        long newRev = txn.changed() ? currentRev + 1 : currentRev;
+        txn.batch.put(metaCf, META_APPLIED, appliedBytes(term, index));
+        if (newRev != currentRev) {
+          txn.batch.put(metaCf, META_REV, KeyCodec.longBytes(newRev));
+        }
+        if (newCompact >= 0) {
+          txn.batch.put(metaCf, META_COMPACT, KeyCodec.longBytes(newCompact));
+        }
+        db.write(writeOptions, txn.batch);
+        appliedTerm = term;
+        appliedIndex = index;
+        currentRev = newRev;
+        if (cmd.getOpCase() == Command.OpCase.COMPACTION && !result.hasFailure()) {
+          compactRev = newCompact;
+          compactor.schedule(newCompact);
+        }
+        return result;
+      }
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("apply failed at index " + index, e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  private long checkCompaction(CompactionRequest c) {
+    long rev = c.getRevision();
+    if (rev <= compactRev) {
+      throw EtcdError.COMPACTED.exception();
+    }
+    if (rev > currentRev) {
+      throw EtcdError.FUTURE_REV.exception();
+    }
+    return rev;
+  }
+
+  /** Records a Raft entry that carries no command (leader no-op, configuration). */
+  public void recordApplied(long term, long index) {
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      if (index <= appliedIndex) {
+        return;
+      }
+      db.put(metaCf, writeOptions, META_APPLIED, appliedBytes(term, index));
+      appliedTerm = term;
+      appliedIndex = index;
+    } catch (RocksDBException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  // ---- compaction (Compactor thread) ---------------------------------------------------
+
+  /**
+   * Physically removes every version that compaction at {@code rev} made unreachable: for each
+   * key, all versions at or below rev except the newest one, which goes too if it is a
+   * tombstone; and the change log up to rev. Idempotent and resumable.
+   */
+  void compactPhysically(long rev) {
+    lifecycle.readLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      int deleted = 0;
+      try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(kvCf, ro);
+          WriteBatch batch = new WriteBatch()) {
+        byte[] lastKey = null;
+        boolean seenAtOrBelow = false;
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          byte[] vk = it.key();
+          byte[] encKey = KeyCodec.encodedKeyOf(vk);
+          if (lastKey == null || !java.util.Arrays.equals(lastKey, encKey)) {
+            lastKey = encKey;
+            seenAtOrBelow = false;
+          }
+          if (KeyCodec.revisionOf(vk) > rev) {
+            continue;
+          }
+          boolean newestAtOrBelow = !seenAtOrBelow;
+          seenAtOrBelow = true;
+          if (!newestAtOrBelow || it.value().length == 0) {
+            batch.delete(kvCf, vk);
+            deleted++;
+          }
+          if (batch.count() >= 1000) {
+            db.write(writeOptions, batch);
+            batch.clear();
+          }
+        }
+        batch.deleteRange(logCf, KeyCodec.logKey(0, 0), KeyCodec.logKey(rev + 1, 0));
+        batch.put(metaCf, META_COMPACT_DONE, KeyCodec.longBytes(rev));
+        db.write(writeOptions, batch);
+      }
+      LOG.info("compacted {} at revision {}: {} versions removed", dir, rev, deleted);
+    } catch (RocksDBException e) {
+      LOG.error("compaction of {} at {} failed; it resumes at next start", dir, rev, e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  // ---- snapshots and status ------------------------------------------------------------
+
+  /** Writes a consistent, self-contained copy of the store into {@code target} (must not exist). */
+  public void checkpoint(Path target) {
+    lifecycle.readLock().lock();
+    try (Checkpoint cp = Checkpoint.create(db)) {
+      ensureOpen();
+      cp.createCheckpoint(target.toString());
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("checkpoint to " + target + " failed", e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /** Approximate bytes on disk and in memtables. */
+  public long dbSize() {
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      long total = 0;
+      for (ColumnFamilyHandle h : handles) {
+        total += db.getLongProperty(h, "rocksdb.total-sst-files-size");
+        total += db.getLongProperty(h, "rocksdb.size-all-mem-tables");
+      }
+      return total;
+    } catch (RocksDBException e) {
+      return 0;
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    compactor.close();
+    lifecycle.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        db.flushWal(true);
+      } catch (RocksDBException e) {
+        LOG.warn("flushing WAL of {} failed", dir, e);
+      }
+      for (ColumnFamilyHandle h : handles) {
+        h.close();
+      }
+      db.close();
+      writeOptions.close();
+      cfOptions.close();
+      dbOptions.close();
+      LOG.info("closed store {}", dir);
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw EtcdError.STOPPED.exception();
+    }
+  }
+
+  private long readLong(byte[] key, long dflt) throws RocksDBException {
+    byte[] v = db.get(metaCf, key);
+    return v == null ? dflt : KeyCodec.bytesLong(v);
+  }
+
+  private static byte[] appliedBytes(long term, long index) {
+    return ByteBuffer.allocate(16).putLong(term).putLong(index).array();
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+}

@@ -1,0 +1,233 @@
+package dev.keelson.store.mvcc;
+
+import com.google.protobuf.ByteString;
+import dev.keelson.etcd.etcdserverpb.Compare;
+import dev.keelson.etcd.etcdserverpb.DeleteRangeRequest;
+import dev.keelson.etcd.etcdserverpb.DeleteRangeResponse;
+import dev.keelson.etcd.etcdserverpb.PutRequest;
+import dev.keelson.etcd.etcdserverpb.PutResponse;
+import dev.keelson.etcd.etcdserverpb.RangeRequest;
+import dev.keelson.etcd.etcdserverpb.RangeResponse;
+import dev.keelson.etcd.etcdserverpb.RequestOp;
+import dev.keelson.etcd.etcdserverpb.ResponseHeader;
+import dev.keelson.etcd.etcdserverpb.ResponseOp;
+import dev.keelson.etcd.etcdserverpb.TxnRequest;
+import dev.keelson.etcd.etcdserverpb.TxnResponse;
+import dev.keelson.etcd.mvccpb.KeyValue;
+import java.util.ArrayList;
+import java.util.List;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatchWithIndex;
+
+/**
+ * One modifying transaction, applied by the apply thread: every change lands in one indexed
+ * write batch at revision {@code beginRev + 1}, and reads inside the transaction see the
+ * transaction's own earlier changes (etcd's storeTxnWrite). Nothing reaches the database until
+ * {@link MvccStore} commits the batch together with the applied index.
+ */
+final class WriteTxn implements AutoCloseable {
+  private static final byte[] TOMBSTONE = new byte[0];
+
+  private final RocksDB db;
+  private final ColumnFamilyHandle kvCf;
+  private final ColumnFamilyHandle logCf;
+  private final LeaseCheck leases;
+  final WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
+  private final ReadOptions readOptions = new ReadOptions();
+  final long beginRev;
+  final long compactRev;
+  private int changes;
+
+  /** Whether a lease exists; leases arrive with the Lease API. */
+  interface LeaseCheck {
+    boolean exists(long leaseId);
+  }
+
+  WriteTxn(RocksDB db, ColumnFamilyHandle kvCf, ColumnFamilyHandle logCf, LeaseCheck leases,
+      long beginRev, long compactRev) {
+    this.db = db;
+    this.kvCf = kvCf;
+    this.logCf = logCf;
+    this.leases = leases;
+    this.beginRev = beginRev;
+    this.compactRev = compactRev;
+  }
+
+  boolean changed() {
+    return changes > 0;
+  }
+
+  /** The revision reads see: the one being written once anything has been written. */
+  long readRev() {
+    return changes > 0 ? beginRev + 1 : beginRev;
+  }
+
+  private RocksIterator iterator() {
+    return batch.newIteratorWithBase(kvCf, db.newIterator(kvCf, readOptions));
+  }
+
+  RangeResponse range(RangeRequest r) {
+    try (RocksIterator it = iterator()) {
+      return RangeSemantics.range(it, r, readRev(), compactRev);
+    }
+  }
+
+  private KeyValue get(byte[] key) {
+    try (RocksIterator it = iterator()) {
+      return RangeScan.get(it, key, readRev());
+    }
+  }
+
+  PutResponse put(PutRequest p) {
+    byte[] key = p.getKey().toByteArray();
+    KeyValue prev = (p.getIgnoreValue() || p.getIgnoreLease() || p.getPrevKv()) ? get(key) : null;
+    if ((p.getIgnoreValue() || p.getIgnoreLease()) && prev == null) {
+      throw EtcdError.KEY_NOT_FOUND.exception();
+    }
+    if (prev == null) {
+      prev = get(key);
+    }
+    ByteString value = p.getIgnoreValue() ? prev.getValue() : p.getValue();
+    long lease = p.getIgnoreLease() ? prev.getLease() : p.getLease();
+    long rev = beginRev + 1;
+    KeyValue stored = KeyValue.newBuilder()
+        .setCreateRevision(prev == null ? rev : prev.getCreateRevision())
+        .setModRevision(rev)
+        .setVersion(prev == null ? 1 : prev.getVersion() + 1)
+        .setValue(value)
+        .setLease(lease)
+        .build();
+    write(key, stored.toByteArray());
+    PutResponse.Builder out = PutResponse.newBuilder()
+        .setHeader(ResponseHeader.newBuilder().setRevision(rev));
+    if (p.getPrevKv() && prev != null) {
+      out.setPrevKv(prev);
+    }
+    return out.build();
+  }
+
+  DeleteRangeResponse deleteRange(DeleteRangeRequest d) {
+    List<KeyValue> live;
+    try (RocksIterator it = iterator()) {
+      live = RangeScan.scan(it, d.getKey().toByteArray(),
+          RangeSemantics.rangeEnd(d.getRangeEnd().toByteArray()), readRev(), 0, false).kvs();
+    }
+    for (KeyValue kv : live) {
+      write(kv.getKey().toByteArray(), TOMBSTONE);
+    }
+    DeleteRangeResponse.Builder out = DeleteRangeResponse.newBuilder()
+        .setHeader(ResponseHeader.newBuilder().setRevision(readRev()))
+        .setDeleted(live.size());
+    if (d.getPrevKv()) {
+      out.addAllPrevKvs(live);
+    }
+    return out.build();
+  }
+
+  private void write(byte[] key, byte[] storedValue) {
+    long rev = beginRev + 1;
+    try {
+      batch.put(kvCf, KeyCodec.versionKey(KeyCodec.encodeKey(key), rev), storedValue);
+      batch.put(logCf, KeyCodec.logKey(rev, changes), key);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException(e);
+    }
+    changes++;
+  }
+
+  /**
+   * etcd 3.4's Txn: every compare on the path, nested ones included, is decided against the
+   * state before the transaction; the chosen operations are then checked (ranges' revisions,
+   * puts' ignore flags and leases) before any runs, so a failing check changes nothing.
+   */
+  TxnResponse txn(TxnRequest r) {
+    List<Boolean> path = new ArrayList<>();
+    decidePath(r, path);
+    check(r, path, new int[] {0});
+    TxnResponse.Builder out = execute(r, path, new int[] {0});
+    out.setHeader(ResponseHeader.newBuilder().setRevision(readRev()));
+    return out.build();
+  }
+
+  private void decidePath(TxnRequest r, List<Boolean> path) {
+    boolean ok = true;
+    for (Compare c : r.getCompareList()) {
+      if (!Compares.holds(c, this::scanForCompare)) {
+        ok = false;
+        break;
+      }
+    }
+    path.add(ok);
+    for (RequestOp op : ok ? r.getSuccessList() : r.getFailureList()) {
+      if (op.hasRequestTxn()) {
+        decidePath(op.getRequestTxn(), path);
+      }
+    }
+  }
+
+  private List<KeyValue> scanForCompare(byte[] key, byte[] end) {
+    try (RocksIterator it = iterator()) {
+      return RangeScan.scan(it, key, end, readRev(), 0, false).kvs();
+    }
+  }
+
+  private void check(TxnRequest r, List<Boolean> path, int[] cursor) {
+    boolean ok = path.get(cursor[0]++);
+    for (RequestOp op : ok ? r.getSuccessList() : r.getFailureList()) {
+      switch (op.getRequestCase()) {
+        case REQUEST_TXN -> check(op.getRequestTxn(), path, cursor);
+        case REQUEST_RANGE -> {
+          long rev = op.getRequestRange().getRevision();
+          if (rev > readRev()) {
+            throw EtcdError.FUTURE_REV.exception();
+          }
+          if (rev != 0 && rev < compactRev) {
+            throw EtcdError.COMPACTED.exception();
+          }
+        }
+        case REQUEST_PUT -> {
+          PutRequest p = op.getRequestPut();
+          if ((p.getIgnoreValue() || p.getIgnoreLease()) && get(p.getKey().toByteArray()) == null) {
+            throw EtcdError.KEY_NOT_FOUND.exception();
+          }
+          checkLease(p.getLease());
+        }
+        default -> { }
+      }
+    }
+  }
+
+  void checkLease(long lease) {
+    if (lease != 0 && !leases.exists(lease)) {
+      throw EtcdError.LEASE_NOT_FOUND.exception();
+    }
+  }
+
+  private TxnResponse.Builder execute(TxnRequest r, List<Boolean> path, int[] cursor) {
+    boolean ok = path.get(cursor[0]++);
+    TxnResponse.Builder out = TxnResponse.newBuilder().setSucceeded(ok)
+        .setHeader(ResponseHeader.getDefaultInstance());
+    for (RequestOp op : ok ? r.getSuccessList() : r.getFailureList()) {
+      ResponseOp.Builder res = ResponseOp.newBuilder();
+      switch (op.getRequestCase()) {
+        case REQUEST_RANGE -> res.setResponseRange(range(op.getRequestRange()));
+        case REQUEST_PUT -> res.setResponsePut(put(op.getRequestPut()));
+        case REQUEST_DELETE_RANGE -> res.setResponseDeleteRange(deleteRange(op.getRequestDeleteRange()));
+        case REQUEST_TXN -> res.setResponseTxn(execute(op.getRequestTxn(), path, cursor));
+        default -> { }
+      }
+      out.addResponses(res);
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    batch.close();
+    readOptions.close();
+  }
+}

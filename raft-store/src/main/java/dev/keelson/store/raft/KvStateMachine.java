@@ -1,0 +1,213 @@
+package dev.keelson.store.raft;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.keelson.store.mvcc.EtcdException;
+import dev.keelson.store.mvcc.MvccStore;
+import dev.keelson.store.raft.proto.Command;
+import dev.keelson.store.raft.proto.Failure;
+import dev.keelson.store.raft.proto.Query;
+import dev.keelson.store.raft.proto.Result;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Ratis state machine over {@link MvccStore}. Commands are validated before they enter
+ * the log (by the etcd API layer), applied one at a time in log order, deterministically, and
+ * their results returned to whichever master proposed them. Queries run after ReadIndex.
+ *
+ * <p>Snapshots are RocksDB checkpoints ({@link SnapshotStore}). On a follower that installed a
+ * snapshot from the leader, {@link #reinitialize} swaps the store for the installed copy.
+ */
+public final class KvStateMachine extends BaseStateMachine {
+  private static final Logger LOG = LoggerFactory.getLogger(KvStateMachine.class);
+
+  private final String nodeId;
+  private final Path storeDir;
+  private final SnapshotStore snapshots;
+  private final StoreListener listener;
+  private volatile MvccStore store;
+
+  /** Told about every store (re)opened, so layers above can rebind. */
+  public interface StoreListener {
+    void storeOpened(MvccStore store);
+  }
+
+  public KvStateMachine(String nodeId, Path dataDir, StoreListener listener) {
+    this.nodeId = nodeId;
+    this.storeDir = dataDir.resolve("store");
+    this.snapshots = new SnapshotStore(dataDir.resolve("snapshots"));
+    this.listener = listener;
+  }
+
+  public MvccStore store() {
+    MvccStore s = store;
+    if (s == null) {
+      throw dev.keelson.store.mvcc.EtcdError.STOPPED.exception();
+    }
+    return s;
+  }
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage)
+      throws IOException {
+    super.initialize(server, groupId, raftStorage);
+    snapshots.init(raftStorage);
+    if (!Files.exists(storeDir)) {
+      var latest = snapshots.latestDir();
+      if (latest.isPresent()) {
+        installCopy(latest.get());
+      }
+    }
+    openStore();
+  }
+
+  private void openStore() {
+    MvccStore s = MvccStore.open(storeDir);
+    setLastAppliedTermIndex(TermIndex.valueOf(s.appliedTerm(), s.appliedIndex()));
+    store = s;
+    listener.storeOpened(s);
+    LOG.info("[{}] state machine at {}:{}, revision {}", nodeId, s.appliedTerm(),
+        s.appliedIndex(), s.currentRevision());
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto entry = trx.getLogEntry();
+    Result result;
+    try {
+      Command cmd = Command.parseFrom(entry.getStateMachineLogEntry().getLogData().toByteArray());
+      result = store().apply(entry.getTerm(), entry.getIndex(), cmd);
+    } catch (InvalidProtocolBufferException e) {
+      // cannot happen for entries we proposed; skip deterministically everywhere
+      store().recordApplied(entry.getTerm(), entry.getIndex());
+      result = failure("BAD_COMMAND");
+    }
+    updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+    return CompletableFuture.completedFuture(toMessage(result));
+  }
+
+  @Override
+  public void notifyTermIndexUpdated(long term, long index) {
+    MvccStore s = store;
+    if (s != null) {
+      s.recordApplied(term, index);
+    }
+    super.notifyTermIndexUpdated(term, index);
+  }
+
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    try {
+      Query q = Query.parseFrom(request.getContent().toByteArray());
+      return CompletableFuture.completedFuture(toMessage(runQuery(store(), q)));
+    } catch (InvalidProtocolBufferException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Runs a query against a store; etcd errors become failures. */
+  public static Result runQuery(MvccStore s, Query q) {
+    try {
+      return switch (q.getOpCase()) {
+        case RANGE -> Result.newBuilder().setRange(s.range(q.getRange())).build();
+        case HASH_KV -> Result.newBuilder().setHashKv(s.hashKv(q.getHashKv().getRevision())).build();
+        default -> failure("BAD_QUERY");
+      };
+    } catch (EtcdException e) {
+      return failure(e.error().name());
+    }
+  }
+
+  private static Result failure(String error) {
+    return Result.newBuilder().setFailure(Failure.newBuilder().setError(error)).build();
+  }
+
+  private static Message toMessage(Result r) {
+    return Message.valueOf(ByteString.copyFrom(r.toByteArray()));
+  }
+
+  @Override
+  public long takeSnapshot() throws IOException {
+    MvccStore s = store();
+    TermIndex ti = TermIndex.valueOf(s.appliedTerm(), s.appliedIndex());
+    Path target = snapshots.pathFor(ti);
+    if (!Files.exists(target)) {
+      Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+      SnapshotStore.deleteTree(tmp);
+      s.checkpoint(tmp);
+      Files.move(tmp, target);
+      snapshots.prune();
+      LOG.info("[{}] took snapshot {} at revision {}", nodeId, ti, s.currentRevision());
+    }
+    return ti.getIndex();
+  }
+
+  @Override
+  public SnapshotInfo getLatestSnapshot() {
+    return snapshots.getLatestSnapshot();
+  }
+
+  @Override
+  public StateMachineStorage getStateMachineStorage() {
+    return snapshots;
+  }
+
+  @Override
+  public void pause() {
+    MvccStore s = store;
+    store = null;
+    if (s != null) {
+      s.close();
+    }
+  }
+
+  /** Called after Ratis installed a snapshot from the leader: load it in place of the store. */
+  @Override
+  public void reinitialize() throws IOException {
+    pause();
+    var latest = snapshots.latestDir();
+    if (latest.isPresent()) {
+      LOG.info("[{}] loading installed snapshot {}", nodeId, latest.get().getFileName());
+      installCopy(latest.get());
+    }
+    openStore();
+  }
+
+  /** Replaces the store directory with a copy of a checkpoint (SST files hard-linked). */
+  private void installCopy(Path checkpoint) throws IOException {
+    SnapshotStore.deleteTree(storeDir);
+    Files.createDirectories(storeDir);
+    try (Stream<Path> files = Files.list(checkpoint)) {
+      for (Path f : files.toList()) {
+        Path to = storeDir.resolve(f.getFileName());
+        if (f.getFileName().toString().endsWith(".sst")) {
+          Files.createLink(to, f);
+        } else {
+          Files.copy(f, to);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    pause();
+    super.close();
+  }
+}

@@ -1,0 +1,247 @@
+package dev.keelson.store.raft;
+
+import dev.keelson.store.mvcc.EtcdError;
+import dev.keelson.store.mvcc.EtcdException;
+import dev.keelson.store.mvcc.MvccStore;
+import dev.keelson.store.raft.proto.Command;
+import dev.keelson.store.raft.proto.Query;
+import dev.keelson.store.raft.proto.Result;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One master's Raft peer: a Ratis server holding the {@link KvStateMachine}, and a Ratis client
+ * through which this master proposes writes (to whichever peer leads) and runs linearizable
+ * reads (ReadIndex, served by this master's own state machine).
+ */
+public final class RaftNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+
+  private final RaftConfig config;
+  private final RaftGroup group;
+  private final RaftPeerId self;
+  private final KvStateMachine stateMachine;
+  private final RaftServer server;
+  private final RaftProperties clientProps;
+  /** Replaced when Ratis closes it: an ordered async client is unusable after a retry failure. */
+  private final AtomicReference<RaftClient> client = new AtomicReference<>();
+
+  private RaftNode(RaftConfig config, KvStateMachine.StoreListener listener) throws IOException {
+    this.config = config;
+    this.self = RaftPeerId.valueOf(config.id());
+    this.group = RaftGroup.valueOf(groupId(config.clusterToken()),
+        config.peers().stream().map(p -> RaftPeer.newBuilder().setId(p.id())
+            .setAddress(p.raftAddress()).build()).toList());
+    this.stateMachine = new KvStateMachine(config.id(), config.dataDir(), listener);
+
+    RaftProperties props = serverProperties(config);
+    Path raftDir = config.dataDir().resolve("raft");
+    boolean existing = Files.isDirectory(raftDir.resolve(group.getGroupId().getUuid().toString()));
+    Files.createDirectories(raftDir);
+    this.server = RaftServer.newBuilder()
+        .setServerId(self)
+        .setGroup(group)
+        .setProperties(props)
+        .setStateMachine(stateMachine)
+        .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
+        .build();
+
+    this.clientProps = new RaftProperties();
+    RaftConfigKeys.Rpc.setType(clientProps, SupportedRpcType.GRPC);
+    RaftClientConfigKeys.Rpc.setRequestTimeout(clientProps, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+    RaftClientConfigKeys.Async.setOutstandingRequestsMax(clientProps, 1000);
+    this.client.set(newClient());
+  }
+
+  private RaftClient newClient() {
+    return RaftClient.newBuilder()
+        .setProperties(clientProps)
+        .setRaftGroup(group)
+        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+            config.clientRetries(), TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+        .build();
+  }
+
+  /** Swaps in a fresh client if {@code failed} is still the current one. */
+  private void replaceClient(RaftClient failed, Throwable cause) {
+    RaftClient fresh = newClient();
+    if (client.compareAndSet(failed, fresh)) {
+      LOG.warn("[{}] raft client failed ({}); replaced it", config.id(), cause.toString());
+      closeQuietly(failed);
+    } else {
+      closeQuietly(fresh);
+    }
+  }
+
+  private static void closeQuietly(RaftClient c) {
+    try {
+      c.close();
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("closing raft client", e);
+    }
+  }
+
+  private CompletableFuture<Result> call(
+      java.util.function.Function<RaftClient, CompletableFuture<RaftClientReply>> send) {
+    RaftClient c = client.get();
+    return send.apply(c).whenComplete((reply, t) -> {
+      Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+      if (cause instanceof AlreadyClosedException || cause instanceof RaftRetryFailureException) {
+        replaceClient(c, cause);
+      }
+    }).thenApply(RaftNode::resultOf);
+  }
+
+  /** Builds and starts the peer; it joins the group and recovers from its own disk. */
+  public static RaftNode start(RaftConfig config, KvStateMachine.StoreListener listener)
+      throws IOException {
+    RaftNode node = new RaftNode(config, listener);
+    node.server.start();
+    LOG.info("[{}] raft peer started on {} in group {}", config.id(),
+        config.self().raftAddress(), node.group.getGroupId());
+    return node;
+  }
+
+  static RaftProperties serverProperties(RaftConfig c) {
+    RaftProperties p = new RaftProperties();
+    RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+    GrpcConfigKeys.Server.setPort(p, port(c.self().raftAddress()));
+    RaftServerConfigKeys.setStorageDir(p, List.of(c.dataDir().resolve("raft").toFile()));
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(c.electionTimeoutMinMs(), TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(c.electionTimeoutMaxMs(), TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, c.snapshotThreshold());
+    RaftServerConfigKeys.Snapshot.setCreationGap(p, Math.max(1, c.snapshotThreshold() / 2));
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, c.logPreserveEntries());
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(c.logSegmentBytes()));
+    RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
+    return p;
+  }
+
+  static int port(String hostPort) {
+    return Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
+  }
+
+  static RaftGroupId groupId(String clusterToken) {
+    return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(
+        ("keelson-group:" + clusterToken).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  public RaftConfig config() {
+    return config;
+  }
+
+  public MvccStore store() {
+    return stateMachine.store();
+  }
+
+  /** Proposes a command through Raft and returns its applied result (or an etcd error). */
+  public CompletableFuture<Result> write(Command cmd) {
+    Message m = Message.valueOf(ByteString.copyFrom(cmd.toByteArray()));
+    return call(c -> c.async().send(m));
+  }
+
+  /** A linearizable read: ReadIndex through the leader, then this master's state machine. */
+  public CompletableFuture<Result> linearizableRead(Query q) {
+    Message m = Message.valueOf(ByteString.copyFrom(q.toByteArray()));
+    return call(c -> c.async().sendReadOnlyUnordered(m, self));
+  }
+
+  /** A serializable read of this master's state, without Raft. */
+  public Result localRead(Query q) {
+    return KvStateMachine.runQuery(store(), q);
+  }
+
+  private static Result resultOf(RaftClientReply reply) {
+    if (!reply.isSuccess()) {
+      throw new CompletionException(reply.getException() != null
+          ? reply.getException() : new EtcdException(EtcdError.TIMEOUT));
+    }
+    try {
+      return Result.parseFrom(reply.getMessage().getContent().toByteArray());
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new CompletionException(e);
+    }
+  }
+
+  private RaftServer.Division division() {
+    try {
+      return server.getDivision(group.getGroupId());
+    } catch (IOException e) {
+      throw new EtcdException(EtcdError.STOPPED);
+    }
+  }
+
+  public long currentTerm() {
+    return division().getInfo().getCurrentTerm();
+  }
+
+  public Optional<String> leaderId() {
+    RaftPeerId leader = division().getInfo().getLeaderId();
+    return Optional.ofNullable(leader).map(RaftPeerId::toString);
+  }
+
+  public boolean isLeader() {
+    return division().getInfo().isLeader();
+  }
+
+  public long commitIndex() {
+    return division().getRaftLog().getLastCommittedIndex();
+  }
+
+  public long appliedIndex() {
+    return division().getInfo().getLastAppliedIndex();
+  }
+
+  /** The peers of the current Raft configuration. */
+  public List<RaftConfig.Peer> members() {
+    return division().getRaftConf().getCurrentPeers().stream()
+        .map(p -> config.peers().stream().filter(c -> c.id().equals(p.getId().toString()))
+            .findFirst().orElse(new RaftConfig.Peer(p.getId().toString(), p.getAddress(), "")))
+        .sorted(java.util.Comparator.comparing(RaftConfig.Peer::id))
+        .toList();
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      closeQuietly(client.get());
+    } finally {
+      server.close();
+    }
+  }
+}
