@@ -1,0 +1,63 @@
+package dev.keelson.server.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.keelson.etcd.etcdserverpb.StatusResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** A three-master Keelson cluster under test, in-process or as separate OS processes. */
+public interface Cluster extends AutoCloseable {
+  int size();
+
+  /** host:port of master i's etcd endpoint (i from 0). */
+  String endpoint(int i);
+
+  /** A client for master i; owned by the cluster, closed with it. */
+  EtcdClient client(int i);
+
+  void stop(int i) throws Exception;
+
+  void start(int i) throws Exception;
+
+  boolean isRunning(int i);
+
+  default List<String> endpoints() {
+    return java.util.stream.IntStream.range(0, size()).mapToObj(this::endpoint).toList();
+  }
+
+  default String endpointsCsv() {
+    return String.join(",", endpoints());
+  }
+
+  /** Index of the master that every running master agrees leads, if they agree. */
+  default Optional<Integer> leader() {
+    Long leaderId = null;
+    int leaderIndex = -1;
+    for (int i = 0; i < size(); i++) {
+      if (!isRunning(i)) {
+        continue;
+      }
+      StatusResponse s;
+      try {
+        s = client(i).status();
+      } catch (RuntimeException e) {
+        return Optional.empty();
+      }
+      if (s.getLeader() == 0 || (leaderId != null && leaderId != s.getLeader())) {
+        return Optional.empty();
+      }
+      leaderId = s.getLeader();
+      if (s.getHeader().getMemberId() == s.getLeader()) {
+        leaderIndex = i;
+      }
+    }
+    return leaderIndex < 0 ? Optional.empty() : Optional.of(leaderIndex);
+  }
+
+  default int awaitLeader(Duration bound) {
+    return await("a leader all running masters agree on").atMost(bound)
+        .pollInterval(Duration.ofMillis(200)).until(this::leader, Optional::isPresent).get();
+  }
+}

@@ -1,0 +1,123 @@
+package dev.keelson.server.testing;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Three masters as separate JVMs ({@code dev.keelson.server.Main server}), started from this
+ * test's class path, so a test can SIGKILL one. Logs go to {@code <dir>/mN.log}.
+ */
+public final class ProcessCluster implements Cluster {
+  private final Path dir;
+  private final List<String> extraArgs;
+  private final List<String> peers = new ArrayList<>();
+  private final List<String> clientAddrs = new ArrayList<>();
+  private final Process[] processes;
+  private final EtcdClient[] clients;
+
+  public ProcessCluster(Path dir, List<String> extraArgs) {
+    this.dir = dir;
+    this.extraArgs = List.copyOf(extraArgs);
+    for (int i = 0; i < 3; i++) {
+      String client = "127.0.0.1:" + Ports.free();
+      clientAddrs.add(client);
+      peers.add("m" + (i + 1) + "=127.0.0.1:" + Ports.free() + "," + client);
+    }
+    processes = new Process[3];
+    clients = new EtcdClient[3];
+  }
+
+  public static ProcessCluster start(Path dir, List<String> extraArgs) throws Exception {
+    ProcessCluster c = new ProcessCluster(dir, extraArgs);
+    for (int i = 0; i < 3; i++) {
+      c.start(i);
+    }
+    return c;
+  }
+
+  @Override
+  public int size() {
+    return processes.length;
+  }
+
+  @Override
+  public String endpoint(int i) {
+    return clientAddrs.get(i);
+  }
+
+  @Override
+  public synchronized EtcdClient client(int i) {
+    if (clients[i] == null) {
+      clients[i] = new EtcdClient(endpoint(i));
+    }
+    return clients[i];
+  }
+
+  @Override
+  public void start(int i) throws Exception {
+    if (isRunning(i)) {
+      return;
+    }
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-cp", System.getProperty("java.class.path"),
+        "dev.keelson.server.Main", "server",
+        "--id", "m" + (i + 1), "--data-dir", dir.resolve("m" + (i + 1)).toString(),
+        "--cluster-token", "proc-" + dir.getFileName()));
+    for (String p : peers) {
+      cmd.add("--peer");
+      cmd.add(p);
+    }
+    cmd.addAll(extraArgs);
+    File log = dir.resolve("m" + (i + 1) + ".log").toFile();
+    dir.toFile().mkdirs();
+    processes[i] = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
+  }
+
+  /** SIGKILL: no shutdown hook, no flush. */
+  public void kill(int i) throws InterruptedException {
+    Process p = processes[i];
+    if (p != null) {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+      processes[i] = null;
+    }
+  }
+
+  /** SIGTERM and wait: a clean stop. */
+  @Override
+  public void stop(int i) throws InterruptedException {
+    Process p = processes[i];
+    if (p != null) {
+      p.destroy();
+      if (!p.waitFor(15, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+      processes[i] = null;
+    }
+  }
+
+  @Override
+  public boolean isRunning(int i) {
+    return processes[i] != null && processes[i].isAlive();
+  }
+
+  public Path logOf(int i) {
+    return dir.resolve("m" + (i + 1) + ".log");
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (int i = 0; i < processes.length; i++) {
+      if (clients[i] != null) {
+        clients[i].close();
+      }
+      kill(i);
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.keelson.store.mvcc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import dev.keelson.etcd.etcdserverpb.CompactionRequest;
+import dev.keelson.etcd.etcdserverpb.DeleteRangeRequest;
+import dev.keelson.etcd.etcdserverpb.PutRequest;
+import dev.keelson.etcd.etcdserverpb.RangeRequest;
+import dev.keelson.etcd.etcdserverpb.RangeResponse;
+import dev.keelson.etcd.mvccpb.KeyValue;
+import dev.keelson.store.raft.proto.Command;
+import dev.keelson.store.raft.proto.Result;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The MVCC store on a real RocksDB, driven the way the apply thread drives it. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class MvccStoreTest {
+  @TempDir Path dir;
+  private long index;
+
+  private static ByteString b(String s) {
+    return ByteString.copyFromUtf8(s);
+  }
+
+  private Result apply(MvccStore s, Command c) {
+    return s.apply(1, ++index, c);
+  }
+
+  private Result put(MvccStore s, ByteString key, String value) {
+    return apply(s, Command.newBuilder().setPut(PutRequest.newBuilder().setKey(key)
+        .setValue(b(value))).build());
+  }
+
+  private static RangeResponse all(MvccStore s, long rev) {
+    return s.range(RangeRequest.newBuilder().setKey(ByteString.copyFrom(new byte[] {0}))
+        .setRangeEnd(ByteString.copyFrom(new byte[] {0})).setRevision(rev).build());
+  }
+
+  @Test
+  void emptyStoreIsAtRevisionOneAndFirstPutIsRevisionTwo() {
+    try (MvccStore s = MvccStore.open(dir)) {
+      assertThat(s.currentRevision()).isEqualTo(1);
+      assertThat(put(s, b("a"), "x").getPut().getHeader().getRevision()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void reopenedStoreKeepsItsRevisionAndSkipsEntriesAlreadyApplied() {
+    Command c = Command.newBuilder().setPut(PutRequest.newBuilder().setKey(b("k"))
+        .setValue(b("v"))).build();
+    try (MvccStore s = MvccStore.open(dir)) {
+      s.apply(1, 1, c);
+      s.apply(1, 2, c);
+    }
+    try (MvccStore s = MvccStore.open(dir)) {
+      assertThat(s.currentRevision()).isEqualTo(3);
+      assertThat(s.appliedIndex()).isEqualTo(2);
+      assertThat(s.apply(1, 2, c).hasFailure()).isTrue(); // a replayed entry is not re-applied
+      assertThat(s.currentRevision()).isEqualTo(3);
+      KeyValue kv = all(s, 0).getKvs(0);
+      assertThat(kv.getVersion()).isEqualTo(2);
+      assertThat(kv.getCreateRevision()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void keysWithZeroAndFfBytesSortBytewiseAndStayDistinct() {
+    ByteString[] keys = {
+        b("a"), ByteString.copyFrom(new byte[] {'a', 0}), ByteString.copyFrom(new byte[] {'a', 0, 0}),
+        ByteString.copyFrom(new byte[] {'a', 1}), ByteString.copyFrom(new byte[] {'a', (byte) 0xFF}),
+        b("b")};
+    try (MvccStore s = MvccStore.open(dir)) {
+      for (int i = keys.length - 1; i >= 0; i--) {
+        put(s, keys[i], "v" + i);
+      }
+      RangeResponse r = all(s, 0);
+      assertThat(r.getKvsList()).extracting(KeyValue::getKey).containsExactly(keys);
+      RangeResponse one = s.range(RangeRequest.newBuilder().setKey(keys[1]).build());
+      assertThat(one.getKvsList()).extracting(KeyValue::getValue).containsExactly(b("v1"));
+    }
+  }
+
+  @Test
+  void deletedKeyIsRecreatedWithVersionOneAndOldRevisionsStillReadable() {
+    try (MvccStore s = MvccStore.open(dir)) {
+      long r1 = put(s, b("k"), "one").getPut().getHeader().getRevision();
+      apply(s, Command.newBuilder().setDeleteRange(DeleteRangeRequest.newBuilder().setKey(b("k")))
+          .build());
+      long r3 = put(s, b("k"), "two").getPut().getHeader().getRevision();
+      KeyValue now = all(s, 0).getKvs(0);
+      assertThat(now.getVersion()).isEqualTo(1);
+      assertThat(now.getCreateRevision()).isEqualTo(r3);
+      assertThat(all(s, r1).getKvs(0).getValue()).isEqualTo(b("one"));
+      assertThat(all(s, r1 + 1).getKvsCount()).isZero();
+    }
+  }
+
+  @Test
+  void compactionKeepsTheNewestVersionAndItsHashSurvivesRestart() {
+    int hash;
+    long compactAt;
+    try (MvccStore s = MvccStore.open(dir)) {
+      put(s, b("keep"), "1");
+      put(s, b("keep"), "2");
+      put(s, b("gone"), "x");
+      compactAt = apply(s, Command.newBuilder().setDeleteRange(DeleteRangeRequest.newBuilder()
+          .setKey(b("gone"))).build()).getDeleteRange().getHeader().getRevision();
+      put(s, b("keep"), "3");
+      hash = s.hashKv(0).getHash();
+      Result c = apply(s, Command.newBuilder().setCompaction(CompactionRequest.newBuilder()
+          .setRevision(compactAt)).build());
+      assertThat(c.hasFailure()).isFalse();
+      assertThat(s.hashKv(0).getHash()).isNotEqualTo(hash); // history below compactAt is gone
+      hash = s.hashKv(0).getHash();
+      assertThat(all(s, compactAt).getKvsList()).extracting(KeyValue::getValue)
+          .containsExactly(b("2"));
+      assertThatThrownBy(() -> all(s, compactAt - 1)).isInstanceOf(EtcdException.class)
+          .hasMessage(EtcdError.COMPACTED.message());
+    }
+    try (MvccStore s = MvccStore.open(dir)) {
+      assertThat(s.compactRevision()).isEqualTo(compactAt);
+      assertThat(s.hashKv(0).getHash()).isEqualTo(hash);
+      assertThat(all(s, compactAt).getKvsList()).extracting(KeyValue::getValue)
+          .containsExactly(b("2"));
+    }
+  }
+
+  @Test
+  void failedCommandChangesNothingButTheAppliedIndex() {
+    try (MvccStore s = MvccStore.open(dir)) {
+      put(s, b("k"), "v");
+      long rev = s.currentRevision();
+      int hash = s.hashKv(0).getHash();
+      Result r = apply(s, Command.newBuilder().setPut(PutRequest.newBuilder().setKey(b("absent"))
+          .setIgnoreValue(true)).build());
+      assertThat(r.getFailure().getError()).isEqualTo(EtcdError.KEY_NOT_FOUND.name());
+      assertThat(s.currentRevision()).isEqualTo(rev);
+      assertThat(s.hashKv(0).getHash()).isEqualTo(hash);
+      assertThat(s.appliedIndex()).isEqualTo(index);
+    }
+  }
+}
