@@ -49,19 +49,20 @@ public final class RequestChecks {
     intervals(t.getFailureList());
   }
 
+  /** etcd's checkTxnRequest: a nested txn may use only the ops its parent left over. */
   private static void txn(TxnRequest t, int maxOps) {
-    if (t.getCompareCount() > maxOps || t.getSuccessCount() > maxOps
-        || t.getFailureCount() > maxOps) {
+    int ops = Math.max(t.getCompareCount(), Math.max(t.getSuccessCount(), t.getFailureCount()));
+    if (ops > maxOps) {
       throw EtcdError.TOO_MANY_OPS.exception();
     }
     for (Compare c : t.getCompareList()) {
       requireKey(c.getKey());
     }
     for (RequestOp op : t.getSuccessList()) {
-      op(op, maxOps);
+      op(op, maxOps - ops);
     }
     for (RequestOp op : t.getFailureList()) {
-      op(op, maxOps);
+      op(op, maxOps - ops);
     }
   }
 
@@ -71,7 +72,7 @@ public final class RequestChecks {
       case REQUEST_PUT -> put(op.getRequestPut());
       case REQUEST_DELETE_RANGE -> deleteRange(op.getRequestDeleteRange());
       case REQUEST_TXN -> txn(op.getRequestTxn(), maxOps);
-      default -> { }
+      default -> throw EtcdError.KEY_NOT_FOUND.exception(); // an empty op, as etcd answers it
     }
   }
 
@@ -87,18 +88,21 @@ public final class RequestChecks {
     }
   }
 
-  /** Key intervals deleted by one level of a txn (and the levels below it). */
+  /**
+   * Key intervals deleted by one level of a txn (and the levels below it): [key, range_end), or
+   * the key alone when range_end is empty. Like etcd, this takes range_end literally, so "\0"
+   * ("every key at or above key" when deleting) covers no key here.
+   */
   private record Deletes(List<ByteString[]> ranges) {
     boolean covers(ByteString key) {
       for (ByteString[] r : ranges) {
         ByteString start = r[0];
         ByteString end = r[1];
-        if (end == null) {
+        if (end.isEmpty()) {
           if (start.equals(key)) {
             return true;
           }
-        } else if (ByteStrings.compare(key, start) >= 0
-            && (end.isEmpty() || ByteStrings.compare(key, end) < 0)) {
+        } else if (ByteStrings.compare(key, start) >= 0 && ByteStrings.compare(key, end) < 0) {
           return true;
         }
       }
@@ -118,8 +122,7 @@ public final class RequestChecks {
     for (RequestOp op : ops) {
       if (op.hasRequestDeleteRange()) {
         DeleteRangeRequest d = op.getRequestDeleteRange();
-        byte[] end = RangeSemantics.rangeEnd(d.getRangeEnd().toByteArray());
-        dels.ranges().add(new ByteString[] {d.getKey(), end == null ? null : ByteString.copyFrom(end)});
+        dels.ranges().add(new ByteString[] {d.getKey(), d.getRangeEnd()});
       }
     }
     Set<ByteString> puts = new HashSet<>();

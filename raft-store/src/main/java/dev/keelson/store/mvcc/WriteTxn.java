@@ -141,13 +141,15 @@ final class WriteTxn implements AutoCloseable {
 
   /**
    * etcd 3.4's Txn: every compare on the path, nested ones included, is decided against the
-   * state before the transaction; the chosen operations are then checked (ranges' revisions,
-   * puts' ignore flags and leases) before any runs, so a failing check changes nothing.
+   * state before the transaction; the chosen operations are then checked before any runs, so a
+   * failing check changes nothing: first every put (ignore flags, lease), then every range
+   * (revision), so that when both kinds fail the put's error wins, as in etcd.
    */
   TxnResponse txn(TxnRequest r) {
     List<Boolean> path = new ArrayList<>();
     decidePath(r, path);
-    check(r, path, new int[] {0});
+    check(r, path, new int[] {0}, RequestOp.RequestCase.REQUEST_PUT);
+    check(r, path, new int[] {0}, RequestOp.RequestCase.REQUEST_RANGE);
     TxnResponse.Builder out = execute(r, path, new int[] {0});
     out.setHeader(ResponseHeader.newBuilder().setRevision(readRev()));
     return out.build();
@@ -175,11 +177,18 @@ final class WriteTxn implements AutoCloseable {
     }
   }
 
-  private void check(TxnRequest r, List<Boolean> path, int[] cursor) {
+  /** Checks the operations of one kind on the chosen path. */
+  private void check(TxnRequest r, List<Boolean> path, int[] cursor, RequestOp.RequestCase kind) {
     boolean ok = path.get(cursor[0]++);
     for (RequestOp op : ok ? r.getSuccessList() : r.getFailureList()) {
+      if (op.getRequestCase() == RequestOp.RequestCase.REQUEST_TXN) {
+        check(op.getRequestTxn(), path, cursor, kind);
+        continue;
+      }
+      if (op.getRequestCase() != kind) {
+        continue;
+      }
       switch (op.getRequestCase()) {
-        case REQUEST_TXN -> check(op.getRequestTxn(), path, cursor);
         case REQUEST_RANGE -> {
           long rev = op.getRequestRange().getRevision();
           if (rev > readRev()) {

@@ -137,7 +137,9 @@ public final class RaftNode implements AutoCloseable {
   static RaftProperties serverProperties(RaftConfig c) {
     RaftProperties p = new RaftProperties();
     RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
-    GrpcConfigKeys.Server.setPort(p, port(c.self().raftAddress()));
+    String raft = c.self().raftAddress();
+    GrpcConfigKeys.Server.setHost(p, raft.substring(0, raft.lastIndexOf(':')));
+    GrpcConfigKeys.Server.setPort(p, port(raft));
     RaftServerConfigKeys.setStorageDir(p, List.of(c.dataDir().resolve("raft").toFile()));
     RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(c.electionTimeoutMinMs(), TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(c.electionTimeoutMaxMs(), TimeUnit.MILLISECONDS));
