@@ -10,6 +10,7 @@ import dev.keelson.store.raft.proto.Result;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
@@ -23,6 +24,7 @@ import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Snapshots are RocksDB checkpoints ({@link SnapshotStore}). On a follower that installed a
  * snapshot from the leader, {@link #reinitialize} swaps the store for the installed copy.
+ *
+ * <p>Ratis replays the log from the latest snapshot on every start, but the store persists each
+ * applied entry itself and is usually ahead of that snapshot; {@link #initialize} therefore
+ * snapshots the store where it stands, so that no entry is handed to it twice.
  */
 public final class KvStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(KvStateMachine.class);
@@ -66,15 +72,19 @@ public final class KvStateMachine extends BaseStateMachine {
   @Override
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage)
       throws IOException {
-    super.initialize(server, groupId, raftStorage);
-    snapshots.init(raftStorage);
-    if (!Files.exists(storeDir)) {
+    getLifeCycle().startAndTransition(() -> {
+      super.initialize(server, groupId, raftStorage);
+      snapshots.init(raftStorage);
       var latest = snapshots.latestDir();
-      if (latest.isPresent()) {
+      if (!Files.exists(storeDir) && latest.isPresent()) {
         installCopy(latest.get());
       }
-    }
-    openStore();
+      openStore();
+      long snapshotIndex = latest.map(p -> SnapshotStore.termIndexOf(p).getIndex()).orElse(-1L);
+      if (store.appliedIndex() > Math.max(0, snapshotIndex)) {
+        checkpoint(store);
+      }
+    });
   }
 
   private void openStore() {
@@ -144,7 +154,11 @@ public final class KvStateMachine extends BaseStateMachine {
 
   @Override
   public long takeSnapshot() throws IOException {
-    MvccStore s = store();
+    return checkpoint(store());
+  }
+
+  /** Snapshots the store at its applied (term, index), unless that snapshot exists. */
+  private long checkpoint(MvccStore s) throws IOException {
     TermIndex ti = TermIndex.valueOf(s.appliedTerm(), s.appliedIndex());
     Path target = snapshots.pathFor(ti);
     if (!Files.exists(target)) {
@@ -168,8 +182,35 @@ public final class KvStateMachine extends BaseStateMachine {
     return snapshots;
   }
 
+  /**
+   * Ratis pauses the state machine (on every chunk) while it receives a snapshot, then has the
+   * apply thread call {@link #reinitialize}, which requires the PAUSED state. The store stays
+   * open meanwhile: the apply thread may still apply older entries to it, and they are
+   * superseded by the snapshot anyway.
+   */
   @Override
   public void pause() {
+    if (getLifeCycle().compareAndTransition(LifeCycle.State.RUNNING, LifeCycle.State.PAUSING)) {
+      getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
+  }
+
+  /** Called after Ratis installed a snapshot from the leader: load it in place of the store. */
+  @Override
+  public void reinitialize() throws IOException {
+    closeStore();
+    var latest = snapshots.latestDir();
+    if (latest.isPresent()) {
+      LOG.info("[{}] loading installed snapshot {}", nodeId, latest.get().getFileName());
+      installCopy(latest.get());
+    }
+    openStore();
+    if (getLifeCycle().compareAndTransition(LifeCycle.State.PAUSED, LifeCycle.State.STARTING)) {
+      getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
+  }
+
+  private void closeStore() {
     MvccStore s = store;
     store = null;
     if (s != null) {
@@ -177,37 +218,35 @@ public final class KvStateMachine extends BaseStateMachine {
     }
   }
 
-  /** Called after Ratis installed a snapshot from the leader: load it in place of the store. */
-  @Override
-  public void reinitialize() throws IOException {
-    pause();
-    var latest = snapshots.latestDir();
-    if (latest.isPresent()) {
-      LOG.info("[{}] loading installed snapshot {}", nodeId, latest.get().getFileName());
-      installCopy(latest.get());
-    }
-    openStore();
-  }
-
-  /** Replaces the store directory with a copy of a checkpoint (SST files hard-linked). */
+  /**
+   * Replaces the store directory with a copy of a checkpoint (SST files hard-linked), built
+   * aside and renamed into place, so a crash leaves either no store (and the next start copies
+   * the snapshot again) or a complete one. Ratis' checksum files are not part of the copy.
+   */
   private void installCopy(Path checkpoint) throws IOException {
-    SnapshotStore.deleteTree(storeDir);
-    Files.createDirectories(storeDir);
+    Path tmp = storeDir.resolveSibling(storeDir.getFileName() + ".tmp");
+    SnapshotStore.deleteTree(tmp);
+    Files.createDirectories(tmp);
     try (Stream<Path> files = Files.list(checkpoint)) {
       for (Path f : files.toList()) {
-        Path to = storeDir.resolve(f.getFileName());
-        if (f.getFileName().toString().endsWith(".sst")) {
-          Files.createLink(to, f);
+        String name = f.getFileName().toString();
+        if (name.endsWith(".md5")) {
+          continue;
+        }
+        if (name.endsWith(".sst")) {
+          Files.createLink(tmp.resolve(name), f);
         } else {
-          Files.copy(f, to);
+          Files.copy(f, tmp.resolve(name));
         }
       }
     }
+    SnapshotStore.deleteTree(storeDir);
+    Files.move(tmp, storeDir, StandardCopyOption.ATOMIC_MOVE);
   }
 
   @Override
   public void close() throws IOException {
-    pause();
+    closeStore();
     super.close();
   }
 }
