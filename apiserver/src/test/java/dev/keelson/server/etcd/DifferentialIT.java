@@ -108,7 +108,7 @@ class DifferentialIT {
     try (EtcdProcess etcd = EtcdProcess.start(dir.resolve("etcd"));
         LocalCluster cluster = LocalCluster.start(dir.resolve("keelson"))) {
       cluster.awaitLeader(Duration.ofSeconds(30));
-      Run run = new Run(etcd.client(), cluster, seed);
+      Run run = new Run(etcd, cluster, seed);
       for (int i = 0; i < steps; i++) {
         run.step();
       }
@@ -161,6 +161,7 @@ class DifferentialIT {
 
   /** One differential run: generates, sends to both sides, compares. */
   private static final class Run {
+    final EtcdProcess etcdProcess;
     final EtcdClient etcd;
     final LocalCluster cluster;
     final long seed;
@@ -172,12 +173,16 @@ class DifferentialIT {
     /** The last successful compaction revision (-1: none), as etcd reported it. */
     long compacted = -1;
 
-    Run(EtcdClient etcd, LocalCluster cluster, long seed) {
-      this.etcd = etcd;
+    /** The previous request, shown when etcd dies (the culprit is usually that one). */
+    Op previous;
+
+    Run(EtcdProcess etcd, LocalCluster cluster, long seed) {
+      this.etcdProcess = etcd;
+      this.etcd = etcd.client();
       this.cluster = cluster;
       this.seed = seed;
       this.rnd = new Random(seed);
-      this.rev = etcd.status().getHeader().getRevision();
+      this.rev = this.etcd.status().getHeader().getRevision();
     }
 
     // ---- driving -------------------------------------------------------------------------
@@ -192,7 +197,7 @@ class DifferentialIT {
         check(new Op(Kind.DELETE, delete(false)));
       } else if (r < 92) {
         check(new Op(Kind.TXN, txn(0)));
-      } else if (r < 96) {
+      } else if (r < 97) {
         check(new Op(Kind.TXN, specialTxn()));
       } else {
         Outcome o = check(new Op(Kind.COMPACT, compaction()));
@@ -214,6 +219,14 @@ class DifferentialIT {
       int n = index++;
       int master = n % cluster.size();
       Outcome expected = Outcome.of(() -> op.call(etcd));
+      if (!etcdProcess.isAlive() || expected.code() == Status.Code.UNAVAILABLE) {
+        fail(String.format("etcd failed at op #%d (seed %d, alive %s): %s%n"
+                + "previous request %s: %s%netcd log tail:%n%s", n, seed, etcdProcess.isAlive(),
+            expected, previous == null ? "-" : previous.kind(),
+            previous == null ? "-" : TextFormat.printer().printToString(previous.request()),
+            etcdProcess.logTail(40)));
+      }
+      previous = op;
       if (op.serializableRange()) {
         awaitCaughtUp(master);
       }
@@ -573,8 +586,8 @@ class DifferentialIT {
           }
         }
         case 5 -> { // too many ops: at the top, or in a nested txn (which gets 128 - outer)
-          int outer = 95 + rnd.nextInt(20);
-          int inner = 10 + rnd.nextInt(30);
+          int outer = 90 + rnd.nextInt(30);
+          int inner = 127 - outer - 2 + rnd.nextInt(5); // around the nested limit 128 - (outer + 1)
           TxnRequest.Builder nested = TxnRequest.newBuilder();
           for (int i = 0; i < inner; i++) {
             nested.addSuccess(countOp(pick(KEYS)));
@@ -583,7 +596,7 @@ class DifferentialIT {
             b.addSuccess(countOp(pick(KEYS)));
           }
           b.addSuccess(RequestOp.newBuilder().setRequestTxn(nested));
-          if (p(30)) {
+          if (p(15)) {
             for (int i = 0; i < 129; i++) {
               b.addCompare(Compare.newBuilder().setKey(pick(KEYS))
                   .setTarget(Compare.CompareTarget.VERSION).setResult(Compare.CompareResult.GREATER)
