@@ -4,23 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
-import dev.keelson.etcd.etcdserverpb.HashKVRequest;
 import dev.keelson.etcd.etcdserverpb.PutRequest;
 import dev.keelson.etcd.etcdserverpb.RangeRequest;
 import dev.keelson.etcd.etcdserverpb.RangeResponse;
 import dev.keelson.server.testing.ProcessCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -69,7 +64,7 @@ class CatchUpIT {
     try {
       run();
     } catch (Throwable t) {
-      dumpLogs();
+      cluster.printLogTails();
       throw t;
     }
   }
@@ -128,10 +123,10 @@ class CatchUpIT {
         .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
         .until(() -> Files.readString(cluster.logOf(follower)).contains("loading installed snapshot"));
 
-    long revision = awaitSameRevision(lastAcked);
+    long revision = cluster.awaitSameRevision(lastAcked);
     await("the same HashKV at revision " + revision + " on every master")
         .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-        .untilAsserted(() -> assertThat(hashes(revision)).hasSize(1));
+        .untilAsserted(() -> assertThat(cluster.hashesAt(revision)).hasSize(1));
 
     List<String> sample = new ArrayList<>();
     for (int n = 0; n < 20; n += 5) {
@@ -152,7 +147,7 @@ class CatchUpIT {
     // and it takes part in Raft again: a write through it reaches every master
     long after = put(follower, "after-catch-up");
     assertThat(after).isGreaterThan(revision);
-    awaitSameRevision(after);
+    cluster.awaitSameRevision(after);
   }
 
   private long put(int master, String key) {
@@ -176,51 +171,6 @@ class CatchUpIT {
           .min().orElse(Long.MAX_VALUE);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private long awaitSameRevision(long atLeast) {
-    return await("every master at the same revision >= " + atLeast)
-        .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-        .until(this::commonRevision, r -> r.isPresent() && r.getAsLong() >= atLeast)
-        .getAsLong();
-  }
-
-  private OptionalLong commonRevision() {
-    Set<Long> revs = new HashSet<>();
-    for (int i = 0; i < cluster.size(); i++) {
-      try {
-        revs.add(cluster.client(i).status().getHeader().getRevision());
-      } catch (RuntimeException e) {
-        return OptionalLong.empty();
-      }
-    }
-    return revs.size() == 1 ? OptionalLong.of(revs.iterator().next()) : OptionalLong.empty();
-  }
-
-  private Set<Integer> hashes(long revision) {
-    Set<Integer> out = new HashSet<>();
-    for (int i = 0; i < cluster.size(); i++) {
-      out.add(cluster.client(i).maintenance()
-          .hashKV(HashKVRequest.newBuilder().setRevision(revision).build()).getHash());
-    }
-    return out;
-  }
-
-  private void dumpLogs() {
-    for (int i = 0; i < cluster.size(); i++) {
-      System.out.println("==== tail of " + cluster.logOf(i));
-      try {
-        // leave out the stack frames and the leader's retry chatter about a follower that is down
-        List<String> lines = Files.readAllLines(cluster.logOf(i), StandardCharsets.UTF_8).stream()
-            .filter(l -> !l.startsWith("\tat ") && !l.startsWith("\t... ")
-                && !l.contains("GrpcLogAppender: Follower failed")
-                && !l.contains("Timed out HEARTBEAT appendEntries"))
-            .toList();
-        lines.subList(Math.max(0, lines.size() - 150), lines.size()).forEach(System.out::println);
-      } catch (IOException e) {
-        System.out.println("(unreadable: " + e + ")");
-      }
     }
   }
 

@@ -4,23 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
-import dev.keelson.etcd.etcdserverpb.HashKVRequest;
 import dev.keelson.etcd.etcdserverpb.PutRequest;
 import dev.keelson.etcd.etcdserverpb.RangeRequest;
 import dev.keelson.etcd.mvccpb.KeyValue;
 import dev.keelson.server.testing.ProcessCluster;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -76,7 +69,7 @@ class DurabilityIT {
     try {
       run();
     } catch (Throwable t) {
-      dumpLogs();
+      cluster.printLogTails();
       throw t;
     }
   }
@@ -135,7 +128,7 @@ class DurabilityIT {
 
     cluster.start(oldLeader);
 
-    long revision = awaitSameRevision(maxAcked);
+    long revision = cluster.awaitSameRevision(maxAcked);
     for (int i = 0; i < cluster.size(); i++) {
       Map<String, KeyValue> kvs = readAll(i);
       for (Ack a : all) {
@@ -150,7 +143,7 @@ class DurabilityIT {
 
     await("the same HashKV at revision " + revision + " on every master")
         .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-        .untilAsserted(() -> assertThat(hashes(revision)).hasSize(1));
+        .untilAsserted(() -> assertThat(cluster.hashesAt(revision)).hasSize(1));
   }
 
   /** One writer: unique keys, unique values, round-robin over the running masters. */
@@ -174,26 +167,6 @@ class DurabilityIT {
     }
   }
 
-  /** Waits until every master reports the same revision, at least {@code atLeast}; returns it. */
-  private long awaitSameRevision(long atLeast) {
-    return await("every master at the same revision >= " + atLeast)
-        .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-        .until(this::commonRevision, r -> r.isPresent() && r.getAsLong() >= atLeast)
-        .getAsLong();
-  }
-
-  private OptionalLong commonRevision() {
-    Set<Long> revs = new HashSet<>();
-    for (int i = 0; i < cluster.size(); i++) {
-      try {
-        revs.add(cluster.client(i).status().getHeader().getRevision());
-      } catch (RuntimeException e) {
-        return OptionalLong.empty();
-      }
-    }
-    return revs.size() == 1 ? OptionalLong.of(revs.iterator().next()) : OptionalLong.empty();
-  }
-
   /** Every key under "w" on master i, by a serializable (local) read. */
   private Map<String, KeyValue> readAll(int i) {
     List<KeyValue> kvs = cluster.client(i).kv().range(RangeRequest.newBuilder()
@@ -201,32 +174,6 @@ class DurabilityIT {
     Map<String, KeyValue> out = new HashMap<>();
     kvs.forEach(kv -> out.put(kv.getKey().toStringUtf8(), kv));
     return out;
-  }
-
-  private Set<Integer> hashes(long revision) {
-    Set<Integer> out = new HashSet<>();
-    for (int i = 0; i < cluster.size(); i++) {
-      out.add(cluster.client(i).maintenance()
-          .hashKV(HashKVRequest.newBuilder().setRevision(revision).build()).getHash());
-    }
-    return out;
-  }
-
-  private void dumpLogs() {
-    for (int i = 0; i < cluster.size(); i++) {
-      System.out.println("==== tail of " + cluster.logOf(i));
-      try {
-        // leave out the stack frames and the leader's retry chatter about a follower that is down
-        List<String> lines = Files.readAllLines(cluster.logOf(i), StandardCharsets.UTF_8).stream()
-            .filter(l -> !l.startsWith("\tat ") && !l.startsWith("\t... ")
-                && !l.contains("GrpcLogAppender: Follower failed")
-                && !l.contains("Timed out HEARTBEAT appendEntries"))
-            .toList();
-        lines.subList(Math.max(0, lines.size() - 150), lines.size()).forEach(System.out::println);
-      } catch (IOException e) {
-        System.out.println("(unreadable: " + e + ")");
-      }
-    }
   }
 
   private static ByteString utf8(String s) {

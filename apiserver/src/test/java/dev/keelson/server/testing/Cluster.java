@@ -2,10 +2,14 @@ package dev.keelson.server.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.keelson.etcd.etcdserverpb.HashKVRequest;
 import dev.keelson.etcd.etcdserverpb.StatusResponse;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 
 /** A three-master Keelson cluster under test, in-process or as separate OS processes. */
 public interface Cluster extends AutoCloseable {
@@ -54,6 +58,39 @@ public interface Cluster extends AutoCloseable {
       }
     }
     return leaderIndex < 0 ? Optional.empty() : Optional.of(leaderIndex);
+  }
+
+  /** The revision every running master reports, if they all report the same one. */
+  default OptionalLong commonRevision() {
+    Set<Long> revs = new HashSet<>();
+    for (int i = 0; i < size(); i++) {
+      try {
+        revs.add(client(i).status().getHeader().getRevision());
+      } catch (RuntimeException e) {
+        return OptionalLong.empty();
+      }
+    }
+    return revs.size() == 1
+        ? OptionalLong.of(revs.iterator().next()) : OptionalLong.empty();
+  }
+
+  /** Waits until every master reports the same revision, at least {@code atLeast}; returns it. */
+  default long awaitSameRevision(long atLeast) {
+    return await("every master at the same revision >= " + atLeast)
+        .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+        .until(this::commonRevision, r -> r.isPresent() && r.getAsLong() >= atLeast)
+        .getAsLong();
+  }
+
+  /** The distinct HashKV values the masters report at {@code revision}. */
+  default Set<Integer> hashesAt(long revision) {
+    Set<Integer> out = new HashSet<>();
+    for (int i = 0; i < size(); i++) {
+      out.add(client(i).maintenance().hashKV(
+          HashKVRequest.newBuilder().setRevision(revision).build())
+          .getHash());
+    }
+    return out;
   }
 
   default int awaitLeader(Duration bound) {

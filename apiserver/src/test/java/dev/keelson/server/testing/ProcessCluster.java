@@ -111,6 +111,23 @@ public final class ProcessCluster implements Cluster {
     return dir.resolve("m" + (i + 1) + ".log");
   }
 
+  /** Prints the last 150 lines of each master's log, without stack frames and follower-down chatter. */
+  public void printLogTails() {
+    for (int i = 0; i < processes.length; i++) {
+      System.out.println("==== tail of " + logOf(i));
+      try {
+        List<String> lines = java.nio.file.Files.readAllLines(logOf(i)).stream()
+            .filter(l -> !l.startsWith("\tat ") && !l.startsWith("\t... ")
+                && !l.contains("GrpcLogAppender: Follower failed")
+                && !l.contains("Timed out HEARTBEAT appendEntries"))
+            .toList();
+        lines.subList(Math.max(0, lines.size() - 150), lines.size()).forEach(System.out::println);
+      } catch (java.io.IOException e) {
+        System.out.println("(unreadable: " + e + ")");
+      }
+    }
+  }
+
   @Override
   public void close() throws Exception {
     for (int i = 0; i < processes.length; i++) {

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.zip.CRC32C;
@@ -171,7 +172,7 @@ public final class MvccStore implements AutoCloseable {
         byte[] vk = it.key();
         long r = KeyCodec.revisionOf(vk);
         byte[] encKey = KeyCodec.encodedKeyOf(vk);
-        if (lastKey == null || !java.util.Arrays.equals(lastKey, encKey)) {
+        if (lastKey == null || !Arrays.equals(lastKey, encKey)) {
           lastKey = encKey;
           keptOld = false;
         }
@@ -335,7 +336,7 @@ public final class MvccStore implements AutoCloseable {
         for (it.seekToFirst(); it.isValid(); it.next()) {
           byte[] vk = it.key();
           byte[] encKey = KeyCodec.encodedKeyOf(vk);
-          if (lastKey == null || !java.util.Arrays.equals(lastKey, encKey)) {
+          if (lastKey == null || !Arrays.equals(lastKey, encKey)) {
             lastKey = encKey;
             seenAtOrBelow = false;
           }

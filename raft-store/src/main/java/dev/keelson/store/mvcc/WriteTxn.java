@@ -84,12 +84,9 @@ final class WriteTxn implements AutoCloseable {
 
   PutResponse put(PutRequest p) {
     byte[] key = p.getKey().toByteArray();
-    KeyValue prev = (p.getIgnoreValue() || p.getIgnoreLease() || p.getPrevKv()) ? get(key) : null;
+    KeyValue prev = get(key); // needed anyway for create_revision and version
     if ((p.getIgnoreValue() || p.getIgnoreLease()) && prev == null) {
       throw EtcdError.KEY_NOT_FOUND.exception();
-    }
-    if (prev == null) {
-      prev = get(key);
     }
     ByteString value = p.getIgnoreValue() ? prev.getValue() : p.getValue();
     long lease = p.getIgnoreLease() ? prev.getLease() : p.getLease();
