@@ -18,6 +18,8 @@ public enum EtcdError {
   COMPACTED(Status.Code.OUT_OF_RANGE, "etcdserver: mvcc: required revision has been compacted"),
   FUTURE_REV(Status.Code.OUT_OF_RANGE, "etcdserver: mvcc: required revision is a future revision"),
   LEASE_NOT_FOUND(Status.Code.NOT_FOUND, "etcdserver: requested lease not found"),
+  LEASE_EXIST(Status.Code.FAILED_PRECONDITION, "etcdserver: lease already exists"),
+  LEASE_TTL_TOO_LARGE(Status.Code.OUT_OF_RANGE, "etcdserver: too large lease TTL"),
   NO_LEADER(Status.Code.UNAVAILABLE, "etcdserver: no leader"),
   LEADER_CHANGED(Status.Code.UNAVAILABLE,
       "etcdserver: leader changed"),

@@ -3,12 +3,17 @@ package dev.keelson.store.mvcc;
 import dev.keelson.etcd.etcdserverpb.CompactionRequest;
 import dev.keelson.etcd.etcdserverpb.CompactionResponse;
 import dev.keelson.etcd.etcdserverpb.HashKVResponse;
+import dev.keelson.etcd.etcdserverpb.LeaseGrantRequest;
+import dev.keelson.etcd.etcdserverpb.LeaseGrantResponse;
+import dev.keelson.etcd.etcdserverpb.LeaseRevokeResponse;
 import dev.keelson.etcd.etcdserverpb.RangeRequest;
 import dev.keelson.etcd.etcdserverpb.RangeResponse;
 import dev.keelson.etcd.etcdserverpb.ResponseHeader;
 import dev.keelson.store.raft.proto.Command;
 import dev.keelson.store.raft.proto.Failure;
 import dev.keelson.store.raft.proto.Result;
+import dev.keelson.etcd.mvccpb.Event;
+import dev.keelson.etcd.mvccpb.KeyValue;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.zip.CRC32C;
 import org.rocksdb.Checkpoint;
@@ -54,6 +60,8 @@ public final class MvccStore implements AutoCloseable {
   private static final byte[] META_REV = ascii("rev");
   private static final byte[] META_COMPACT = ascii("compact");
   private static final byte[] META_COMPACT_DONE = ascii("compactDone");
+  /** etcd's MaxLeaseTTL, in seconds. */
+  public static final long MAX_LEASE_TTL = 9_000_000_000L;
 
   static {
     RocksDB.loadLibrary();
@@ -67,10 +75,10 @@ public final class MvccStore implements AutoCloseable {
   private final ColumnFamilyHandle kvCf;
   private final ColumnFamilyHandle logCf;
   private final ColumnFamilyHandle metaCf;
+  private final LeaseTable leases;
   private final WriteOptions writeOptions = new WriteOptions();
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private final Compactor compactor;
-  private volatile WriteTxn.LeaseCheck leases = id -> false;
   private volatile boolean closed;
 
   private volatile long currentRev;
@@ -87,11 +95,14 @@ public final class MvccStore implements AutoCloseable {
         new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
         new ColumnFamilyDescriptor(ascii("kv"), cfOptions),
         new ColumnFamilyDescriptor(ascii("log"), cfOptions),
-        new ColumnFamilyDescriptor(ascii("meta"), cfOptions));
+        new ColumnFamilyDescriptor(ascii("meta"), cfOptions),
+        new ColumnFamilyDescriptor(ascii("lease"), cfOptions),
+        new ColumnFamilyDescriptor(ascii("leasekeys"), cfOptions));
     this.db = RocksDB.open(dbOptions, dir.toString(), cfs, handles);
     this.kvCf = handles.get(1);
     this.logCf = handles.get(2);
     this.metaCf = handles.get(3);
+    this.leases = new LeaseTable(db, handles.get(4), handles.get(5));
     byte[] applied = db.get(metaCf, META_APPLIED);
     if (applied != null) {
       ByteBuffer b = ByteBuffer.wrap(applied);
@@ -117,11 +128,6 @@ public final class MvccStore implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("cannot open store in " + dir, e);
     }
-  }
-
-  /** Sets how Put and Txn learn whether a lease exists (no leases: every lease is unknown). */
-  public void setLeaseCheck(WriteTxn.LeaseCheck check) {
-    this.leases = check;
   }
 
   public Path directory() {
@@ -200,6 +206,105 @@ public final class MvccStore implements AutoCloseable {
     });
   }
 
+  /**
+   * The change log: the events of revisions &ge; {@code fromRevision}, in order, stopping after
+   * the revision in which the count of events reaches {@code maxEvents} (a revision is never
+   * split). Empty when {@code fromRevision} is past the current revision; {@link
+   * EtcdError#COMPACTED} when it is below the compaction revision. One consistent snapshot.
+   */
+  public List<RevisionEvents> readEvents(long fromRevision, int maxEvents) {
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      long cur = currentRev;
+      Snapshot snap = db.getSnapshot();
+      try (ReadOptions ro = new ReadOptions().setSnapshot(snap);
+          RocksIterator log = db.newIterator(logCf, ro);
+          RocksIterator kv = db.newIterator(kvCf, ro)) {
+        if (fromRevision < compactRev) {
+          throw EtcdError.COMPACTED.exception();
+        }
+        List<RevisionEvents> out = new ArrayList<>();
+        List<Event> events = new ArrayList<>();
+        long rev = -1;
+        int total = 0;
+        for (log.seek(KeyCodec.logKey(Math.max(fromRevision, 1), 0)); log.isValid(); log.next()) {
+          long r = KeyCodec.logRevision(log.key());
+          if (r > cur) {
+            break;
+          }
+          if (r != rev) {
+            if (!events.isEmpty()) {
+              out.add(new RevisionEvents(rev, events));
+              if (total >= maxEvents) {
+                return out;
+              }
+              events = new ArrayList<>();
+            }
+            rev = r;
+          }
+          events.add(eventAt(kv, log.value(), r));
+          total++;
+        }
+        if (!events.isEmpty()) {
+          out.add(new RevisionEvents(rev, events));
+        }
+        return out;
+      } finally {
+        db.releaseSnapshot(snap);
+      }
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /** Rebuilds one change-log event from the versions of its key at and below revision r. */
+  private static Event eventAt(RocksIterator kv, byte[] key, long r) {
+    byte[] enc = KeyCodec.encodeKey(key);
+    kv.seek(KeyCodec.versionKey(enc, r));
+    if (!kv.isValid() || KeyCodec.revisionOf(kv.key()) != r || !KeyCodec.isVersionOf(kv.key(), enc)) {
+      throw new IllegalStateException("change log names a missing version at " + r);
+    }
+    byte[] value = kv.value();
+    Event.Builder e = Event.newBuilder();
+    if (value.length == 0) {
+      e.setType(Event.EventType.DELETE).setKv(KeyValue.newBuilder()
+          .setKey(com.google.protobuf.ByteString.copyFrom(key)).setModRevision(r));
+    } else {
+      e.setType(Event.EventType.PUT).setKv(RangeScan.decode(key, value));
+    }
+    kv.next();
+    if (kv.isValid() && KeyCodec.isVersionOf(kv.key(), enc) && kv.value().length > 0) {
+      e.setPrevKv(RangeScan.decode(key, kv.value()));
+    }
+    return e.build();
+  }
+
+  /** Every lease with its granted TTL (seconds). */
+  public Map<Long, Long> leases() {
+    return guarded(leases::all);
+  }
+
+  /** The granted TTL of a lease, or -1 if it does not exist. */
+  public long leaseTtl(long id) {
+    return guarded(() -> leases.ttl(id));
+  }
+
+  /** The keys attached to a lease, in key order. */
+  public List<byte[]> leaseKeys(long id) {
+    return guarded(() -> leases.keys(id));
+  }
+
+  private <T> T guarded(java.util.function.Supplier<T> body) {
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      return body.get();
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
   private interface ReadFn<T> {
     T apply(RocksIterator it, long currentRev, long compactRev);
   }
@@ -229,13 +334,13 @@ public final class MvccStore implements AutoCloseable {
    * becomes a {@link Failure} result and changes nothing but the applied index. Entries at or
    * below the applied index were applied before a restart and are skipped.
    */
-  public Result apply(long term, long index, Command cmd) {
+  public Applied apply(long term, long index, Command cmd) {
     lifecycle.readLock().lock();
     try {
       ensureOpen();
       if (index <= appliedIndex) {
-        return Result.newBuilder().setFailure(Failure.newBuilder().setError("ALREADY_APPLIED"))
-            .build();
+        return new Applied(Result.newBuilder()
+            .setFailure(Failure.newBuilder().setError("ALREADY_APPLIED")).build(), null);
       }
       try (WriteTxn txn = new WriteTxn(db, kvCf, logCf, leases, currentRev, compactRev)) {
         Result result;
@@ -254,10 +359,17 @@ public final class MvccStore implements AutoCloseable {
               yield Result.newBuilder().setCompaction(CompactionResponse.newBuilder()
                   .setHeader(ResponseHeader.newBuilder().setRevision(currentRev))).build();
             }
+            case LEASE_GRANT -> Result.newBuilder()
+                .setLeaseGrant(grant(txn, cmd.getLeaseGrant())).build();
+            case LEASE_REVOKE -> {
+              txn.revokeLease(cmd.getLeaseRevoke().getID());
+              yield Result.newBuilder().setLeaseRevoke(LeaseRevokeResponse.newBuilder()
+                  .setHeader(ResponseHeader.newBuilder().setRevision(txn.readRev()))).build();
+            }
             default -> throw new IllegalArgumentException("unknown command " + cmd.getOpCase());
           };
         } catch (EtcdException e) {
-          txn.batch.clear();
+          txn.discard();
           result = Result.newBuilder()
               .setFailure(Failure.newBuilder().setError(e.error().name())).build();
         }
@@ -277,13 +389,32 @@ public final class MvccStore implements AutoCloseable {
           compactRev = newCompact;
           compactor.schedule(newCompact);
         }
-        return result;
+        return new Applied(result,
+            txn.changed() ? new RevisionEvents(newRev, txn.events()) : null);
       }
     } catch (RocksDBException e) {
       throw new IllegalStateException("apply failed at index " + index, e);
     } finally {
       lifecycle.readLock().unlock();
     }
+  }
+
+  /** What applying one command did: its result, and the events of the revision it made. */
+  public record Applied(Result result, RevisionEvents changes) {}
+
+  private LeaseGrantResponse grant(WriteTxn txn, LeaseGrantRequest g) throws RocksDBException {
+    if (g.getID() == 0) {
+      throw EtcdError.LEASE_NOT_FOUND.exception();
+    }
+    if (g.getTTL() > MAX_LEASE_TTL) {
+      throw EtcdError.LEASE_TTL_TOO_LARGE.exception();
+    }
+    if (leases.exists(g.getID())) {
+      throw EtcdError.LEASE_EXIST.exception();
+    }
+    leases.grant(txn.batch, g.getID(), g.getTTL());
+    return LeaseGrantResponse.newBuilder().setID(g.getID()).setTTL(g.getTTL())
+        .setHeader(ResponseHeader.newBuilder().setRevision(currentRev)).build();
   }
 
   private long checkCompaction(CompactionRequest c) {
@@ -320,7 +451,7 @@ public final class MvccStore implements AutoCloseable {
   /**
    * Physically removes every version that compaction at {@code rev} made unreachable: for each
    * key, all versions at or below rev except the newest one, which goes too if it is a
-   * tombstone; and the change log up to rev. Idempotent and resumable.
+   * tombstone older than rev; and the change log below rev. Idempotent and resumable.
    */
   void compactPhysically(long rev) {
     lifecycle.readLock().lock();
@@ -345,7 +476,10 @@ public final class MvccStore implements AutoCloseable {
           }
           boolean newestAtOrBelow = !seenAtOrBelow;
           seenAtOrBelow = true;
-          if (!newestAtOrBelow || it.value().length == 0) {
+          // a tombstone at exactly rev stays until the next compaction: a watch may start at
+          // the compaction revision and must see that delete
+          boolean tombstoneBelow = it.value().length == 0 && KeyCodec.revisionOf(vk) < rev;
+          if (!newestAtOrBelow || tombstoneBelow) {
             batch.delete(kvCf, vk);
             deleted++;
           }
@@ -354,7 +488,7 @@ public final class MvccStore implements AutoCloseable {
             batch.clear();
           }
         }
-        batch.deleteRange(logCf, KeyCodec.logKey(0, 0), KeyCodec.logKey(rev + 1, 0));
+        batch.deleteRange(logCf, KeyCodec.logKey(0, 0), KeyCodec.logKey(rev, 0));
         batch.put(metaCf, META_COMPACT_DONE, KeyCodec.longBytes(rev));
         db.write(writeOptions, batch);
       }

@@ -13,6 +13,7 @@ import dev.keelson.etcd.etcdserverpb.ResponseHeader;
 import dev.keelson.etcd.etcdserverpb.ResponseOp;
 import dev.keelson.etcd.etcdserverpb.TxnRequest;
 import dev.keelson.etcd.etcdserverpb.TxnResponse;
+import dev.keelson.etcd.mvccpb.Event;
 import dev.keelson.etcd.mvccpb.KeyValue;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,19 +36,14 @@ final class WriteTxn implements AutoCloseable {
   private final RocksDB db;
   private final ColumnFamilyHandle kvCf;
   private final ColumnFamilyHandle logCf;
-  private final LeaseCheck leases;
+  private final LeaseTable leases;
   final WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
   private final ReadOptions readOptions = new ReadOptions();
   final long beginRev;
   final long compactRev;
-  private int changes;
+  private final List<Event> events = new ArrayList<>();
 
-  /** Whether a lease exists; leases arrive with the Lease API. */
-  interface LeaseCheck {
-    boolean exists(long leaseId);
-  }
-
-  WriteTxn(RocksDB db, ColumnFamilyHandle kvCf, ColumnFamilyHandle logCf, LeaseCheck leases,
+  WriteTxn(RocksDB db, ColumnFamilyHandle kvCf, ColumnFamilyHandle logCf, LeaseTable leases,
       long beginRev, long compactRev) {
     this.db = db;
     this.kvCf = kvCf;
@@ -58,12 +54,23 @@ final class WriteTxn implements AutoCloseable {
   }
 
   boolean changed() {
-    return changes > 0;
+    return !events.isEmpty();
+  }
+
+  /** The events written so far, in order; their revision is {@code beginRev + 1}. */
+  List<Event> events() {
+    return events;
+  }
+
+  /** Forgets every change (the batch and the events), after a failed check. */
+  void discard() {
+    batch.clear();
+    events.clear();
   }
 
   /** The revision reads see: the one being written once anything has been written. */
   long readRev() {
-    return changes > 0 ? beginRev + 1 : beginRev;
+    return changed() ? beginRev + 1 : beginRev;
   }
 
   private RocksIterator iterator() {
@@ -98,7 +105,13 @@ final class WriteTxn implements AutoCloseable {
         .setValue(value)
         .setLease(lease)
         .build();
-    write(key, stored.toByteArray());
+    write(key, stored.toByteArray(), prev == null ? 0 : prev.getLease(), lease);
+    Event.Builder event = Event.newBuilder().setType(Event.EventType.PUT)
+        .setKv(stored.toBuilder().setKey(p.getKey()));
+    if (prev != null) {
+      event.setPrevKv(prev);
+    }
+    events.add(event.build());
     PutResponse.Builder out = PutResponse.newBuilder()
         .setHeader(ResponseHeader.newBuilder().setRevision(rev));
     if (p.getPrevKv() && prev != null) {
@@ -114,7 +127,7 @@ final class WriteTxn implements AutoCloseable {
           RangeSemantics.rangeEnd(d.getRangeEnd().toByteArray()), readRev(), 0, false).kvs();
     }
     for (KeyValue kv : live) {
-      write(kv.getKey().toByteArray(), TOMBSTONE);
+      delete(kv);
     }
     DeleteRangeResponse.Builder out = DeleteRangeResponse.newBuilder()
         .setHeader(ResponseHeader.newBuilder().setRevision(readRev()))
@@ -125,15 +138,48 @@ final class WriteTxn implements AutoCloseable {
     return out.build();
   }
 
-  private void write(byte[] key, byte[] storedValue) {
+  /** Deletes one live key (etcd's delete event carries only the key and the revision). */
+  private void delete(KeyValue live) {
+    write(live.getKey().toByteArray(), TOMBSTONE, live.getLease(), 0);
+    events.add(Event.newBuilder().setType(Event.EventType.DELETE)
+        .setKv(KeyValue.newBuilder().setKey(live.getKey()).setModRevision(beginRev + 1))
+        .setPrevKv(live).build());
+  }
+
+  /** Writes a version and its change-log entry, and moves the key between leases. */
+  private void write(byte[] key, byte[] storedValue, long oldLease, long newLease) {
     long rev = beginRev + 1;
     try {
       batch.put(kvCf, KeyCodec.versionKey(KeyCodec.encodeKey(key), rev), storedValue);
-      batch.put(logCf, KeyCodec.logKey(rev, changes), key);
+      batch.put(logCf, KeyCodec.logKey(rev, events.size()), key);
+      if (oldLease != newLease) {
+        leases.detach(batch, oldLease, key);
+        leases.attach(batch, newLease, key);
+      }
     } catch (RocksDBException e) {
       throw new IllegalStateException(e);
     }
-    changes++;
+  }
+
+  /**
+   * Revokes a lease: deletes every key attached to it, in key order, in this one revision, and
+   * the lease itself.
+   */
+  void revokeLease(long id) {
+    if (!leases.exists(id)) {
+      throw EtcdError.LEASE_NOT_FOUND.exception();
+    }
+    for (byte[] key : leases.keys(id)) {
+      KeyValue kv = get(key);
+      if (kv != null) {
+        delete(kv);
+      }
+    }
+    try {
+      leases.remove(batch, id);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

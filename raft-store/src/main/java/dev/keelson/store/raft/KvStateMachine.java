@@ -3,6 +3,7 @@ package dev.keelson.store.raft;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.keelson.store.mvcc.EtcdException;
 import dev.keelson.store.mvcc.MvccStore;
+import dev.keelson.store.mvcc.RevisionEvents;
 import dev.keelson.store.raft.proto.Command;
 import dev.keelson.store.raft.proto.Failure;
 import dev.keelson.store.raft.proto.Query;
@@ -49,9 +50,26 @@ public final class KvStateMachine extends BaseStateMachine {
   private final StoreListener listener;
   private volatile MvccStore store;
 
-  /** Told about every store (re)opened, so layers above can rebind. */
+  /**
+   * What layers above (watch hub, lessor) learn from the state machine. Every method but
+   * {@link #storeOpened} runs on the Raft apply thread, after the change is committed to the
+   * store, in log order; none may block.
+   */
   public interface StoreListener {
+    /** At start, and after a snapshot install replaced the store (possibly far ahead). */
     void storeOpened(MvccStore store);
+
+    /** A command changed keys: the events of its revision. */
+    default void applied(RevisionEvents changes) {}
+
+    /** A compaction was applied. */
+    default void compacted(long compactRevision) {}
+
+    /** A lease was granted. */
+    default void leaseGranted(long id, long ttl) {}
+
+    /** A lease was revoked (by a client, or by the leader when it expired). */
+    default void leaseRevoked(long id) {}
   }
 
   public KvStateMachine(String nodeId, Path dataDir, StoreListener listener) {
@@ -102,7 +120,9 @@ public final class KvStateMachine extends BaseStateMachine {
     Result result;
     try {
       Command cmd = Command.parseFrom(entry.getStateMachineLogEntry().getLogData().toByteArray());
-      result = store().apply(entry.getTerm(), entry.getIndex(), cmd);
+      MvccStore.Applied applied = store().apply(entry.getTerm(), entry.getIndex(), cmd);
+      result = applied.result();
+      tell(cmd, applied);
     } catch (InvalidProtocolBufferException e) {
       // cannot happen for entries we proposed; skip deterministically everywhere
       store().recordApplied(entry.getTerm(), entry.getIndex());
@@ -110,6 +130,22 @@ public final class KvStateMachine extends BaseStateMachine {
     }
     updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
     return CompletableFuture.completedFuture(toMessage(result));
+  }
+
+  private void tell(Command cmd, MvccStore.Applied applied) {
+    if (applied.result().hasFailure()) {
+      return;
+    }
+    if (applied.changes() != null) {
+      listener.applied(applied.changes());
+    }
+    switch (cmd.getOpCase()) {
+      case COMPACTION -> listener.compacted(cmd.getCompaction().getRevision());
+      case LEASE_GRANT -> listener.leaseGranted(cmd.getLeaseGrant().getID(),
+          cmd.getLeaseGrant().getTTL());
+      case LEASE_REVOKE -> listener.leaseRevoked(cmd.getLeaseRevoke().getID());
+      default -> { }
+    }
   }
 
   @Override

@@ -29,7 +29,7 @@ class MvccStoreTest {
   }
 
   private Result apply(MvccStore s, Command c) {
-    return s.apply(1, ++index, c);
+    return s.apply(1, ++index, c).result();
   }
 
   private Result put(MvccStore s, ByteString key, String value) {
@@ -61,7 +61,7 @@ class MvccStoreTest {
     try (MvccStore s = MvccStore.open(dir)) {
       assertThat(s.currentRevision()).isEqualTo(3);
       assertThat(s.appliedIndex()).isEqualTo(2);
-      assertThat(s.apply(1, 2, c).hasFailure()).isTrue(); // a replayed entry is not re-applied
+      assertThat(s.apply(1, 2, c).result().hasFailure()).isTrue(); // a replayed entry is not re-applied
       assertThat(s.currentRevision()).isEqualTo(3);
       KeyValue kv = all(s, 0).getKvs(0);
       assertThat(kv.getVersion()).isEqualTo(2);
