@@ -4,7 +4,10 @@ import dev.keelson.etcd.api.ClusterService;
 import dev.keelson.etcd.api.EtcdContext;
 import dev.keelson.etcd.api.EtcdGrpcServer;
 import dev.keelson.etcd.api.KvService;
+import dev.keelson.etcd.api.LeaseService;
 import dev.keelson.etcd.api.MaintenanceService;
+import dev.keelson.store.lease.Lessor;
+import dev.keelson.store.raft.KvStateMachine;
 import dev.keelson.store.raft.RaftConfig;
 import dev.keelson.store.raft.RaftNode;
 import java.io.IOException;
@@ -19,18 +22,25 @@ import org.slf4j.LoggerFactory;
  */
 public final class Master implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Master.class);
+  /** How often the leader looks for expired leases (bounds how late an expiry can be). */
+  private static final long LEASE_EXPIRY_PERIOD_MS = 100;
 
   private final RaftNode node;
   private final EtcdGrpcServer etcd;
+  private final Lessor lessor;
 
-  private Master(RaftNode node, EtcdGrpcServer etcd) {
+  private Master(RaftNode node, EtcdGrpcServer etcd, Lessor lessor) {
     this.node = node;
     this.etcd = etcd;
+    this.lessor = lessor;
   }
 
   /** Starts the peer and its etcd endpoint; returns without waiting for a leader. */
   public static Master start(RaftConfig config, int grpcThreads) throws IOException {
-    RaftNode node = RaftNode.start(config, store -> { });
+    Lessor lessor = new Lessor(config.id(), Lessor.minTtlFor(config.electionTimeoutMinMs()),
+        System::nanoTime);
+    RaftNode node = RaftNode.start(config, KvStateMachine.StoreListener.all(lessor));
+    lessor.start(node::isLeaderReady, node::write, LEASE_EXPIRY_PERIOD_MS);
     EtcdContext ctx = new EtcdContext(node);
     String client = config.self().clientAddress();
     int colon = client.lastIndexOf(':');
@@ -39,13 +49,15 @@ public final class Master implements AutoCloseable {
     EtcdGrpcServer etcd;
     try {
       etcd = new EtcdGrpcServer(address, List.of(new KvService(ctx),
-          new MaintenanceService(ctx), new ClusterService(ctx)), grpcThreads).start();
+          new LeaseService(ctx, lessor), new MaintenanceService(ctx), new ClusterService(ctx)),
+          grpcThreads).start();
     } catch (IOException | RuntimeException e) {
+      lessor.close();
       node.close();
       throw e;
     }
     LOG.info("[{}] etcd v3 API listening on {}", config.id(), client);
-    return new Master(node, etcd);
+    return new Master(node, etcd, lessor);
   }
 
   public RaftNode node() {
@@ -56,6 +68,7 @@ public final class Master implements AutoCloseable {
   public void close() throws IOException {
     try {
       etcd.close();
+      lessor.close();
     } finally {
       node.close();
     }

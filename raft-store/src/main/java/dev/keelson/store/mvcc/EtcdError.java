@@ -20,6 +20,8 @@ public enum EtcdError {
   LEASE_NOT_FOUND(Status.Code.NOT_FOUND, "etcdserver: requested lease not found"),
   LEASE_EXIST(Status.Code.FAILED_PRECONDITION, "etcdserver: lease already exists"),
   LEASE_TTL_TOO_LARGE(Status.Code.OUT_OF_RANGE, "etcdserver: too large lease TTL"),
+  /** Internal: an expiry lost the race with a renewal; never sent to a client. */
+  LEASE_RENEWED(Status.Code.UNAVAILABLE, "etcdserver: request timed out"),
   NO_LEADER(Status.Code.UNAVAILABLE, "etcdserver: no leader"),
   LEADER_CHANGED(Status.Code.UNAVAILABLE,
       "etcdserver: leader changed"),

@@ -3,9 +3,7 @@ package dev.keelson.store.mvcc;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -19,7 +17,8 @@ import org.rocksdb.WriteBatchWithIndex;
  * the etcd API layer), so applying stays deterministic.
  *
  * <pre>
- *  lease      be64(id)            →  be64(granted TTL seconds)
+ *  lease      be64(id)            →  be64(granted TTL seconds) ‖ be64(Raft index of the last
+ *                                     grant or renewal)
  *  leasekeys  be64(id) ‖ raw key  →  (empty)     one entry per key attached to the lease
  * </pre>
  *
@@ -44,16 +43,29 @@ final class LeaseTable {
 
   /** The granted TTL of a lease, or -1 if there is no such lease. */
   long ttl(long id) {
+    StoredLease l = get(id);
+    return l == null ? -1 : l.ttl();
+  }
+
+  StoredLease get(long id) {
     try {
       byte[] v = db.get(leaseCf, KeyCodec.longBytes(id));
-      return v == null ? -1 : KeyCodec.bytesLong(v);
+      return v == null ? null : decode(id, v);
     } catch (RocksDBException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  void grant(WriteBatchWithIndex batch, long id, long ttl) throws RocksDBException {
-    batch.put(leaseCf, KeyCodec.longBytes(id), KeyCodec.longBytes(ttl));
+  /** Grants or renews: the lease's TTL and the index its countdown starts from. */
+  void put(WriteBatchWithIndex batch, long id, long ttl, long renewedIndex)
+      throws RocksDBException {
+    batch.put(leaseCf, KeyCodec.longBytes(id),
+        ByteBuffer.allocate(16).putLong(ttl).putLong(renewedIndex).array());
+  }
+
+  private static StoredLease decode(long id, byte[] v) {
+    ByteBuffer b = ByteBuffer.wrap(v);
+    return new StoredLease(id, b.getLong(), b.getLong());
   }
 
   /** Deletes the lease and what is left of its key index. */
@@ -92,12 +104,12 @@ final class LeaseTable {
     return out;
   }
 
-  /** Every lease with its granted TTL, in id byte order. */
-  Map<Long, Long> all() {
-    Map<Long, Long> out = new LinkedHashMap<>();
+  /** Every lease, in id byte order. */
+  List<StoredLease> all() {
+    List<StoredLease> out = new ArrayList<>();
     try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(leaseCf, ro)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
-        out.put(KeyCodec.bytesLong(it.key()), KeyCodec.bytesLong(it.value()));
+        out.add(decode(KeyCodec.bytesLong(it.key()), it.value()));
       }
     }
     return out;

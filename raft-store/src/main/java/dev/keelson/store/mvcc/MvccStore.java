@@ -5,6 +5,7 @@ import dev.keelson.etcd.etcdserverpb.CompactionResponse;
 import dev.keelson.etcd.etcdserverpb.HashKVResponse;
 import dev.keelson.etcd.etcdserverpb.LeaseGrantRequest;
 import dev.keelson.etcd.etcdserverpb.LeaseGrantResponse;
+import dev.keelson.etcd.etcdserverpb.LeaseKeepAliveResponse;
 import dev.keelson.etcd.etcdserverpb.LeaseRevokeResponse;
 import dev.keelson.etcd.etcdserverpb.RangeRequest;
 import dev.keelson.etcd.etcdserverpb.RangeResponse;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.zip.CRC32C;
 import org.rocksdb.Checkpoint;
@@ -280,8 +280,8 @@ public final class MvccStore implements AutoCloseable {
     return e.build();
   }
 
-  /** Every lease with its granted TTL (seconds). */
-  public Map<Long, Long> leases() {
+  /** Every lease. */
+  public List<StoredLease> leases() {
     return guarded(leases::all);
   }
 
@@ -360,11 +360,16 @@ public final class MvccStore implements AutoCloseable {
                   .setHeader(ResponseHeader.newBuilder().setRevision(currentRev))).build();
             }
             case LEASE_GRANT -> Result.newBuilder()
-                .setLeaseGrant(grant(txn, cmd.getLeaseGrant())).build();
-            case LEASE_REVOKE -> {
-              txn.revokeLease(cmd.getLeaseRevoke().getID());
-              yield Result.newBuilder().setLeaseRevoke(LeaseRevokeResponse.newBuilder()
-                  .setHeader(ResponseHeader.newBuilder().setRevision(txn.readRev()))).build();
+                .setLeaseGrant(grant(txn, index, cmd.getLeaseGrant())).build();
+            case LEASE_RENEW -> Result.newBuilder()
+                .setLeaseRenew(renew(txn, index, cmd.getLeaseRenew().getID())).build();
+            case LEASE_REVOKE -> revoke(txn, cmd.getLeaseRevoke().getID());
+            case LEASE_EXPIRE -> {
+              StoredLease l = leases.get(cmd.getLeaseExpire().getId());
+              if (l != null && l.renewedIndex() != cmd.getLeaseExpire().getRenewedIndex()) {
+                throw EtcdError.LEASE_RENEWED.exception(); // renewed after the leader decided
+              }
+              yield revoke(txn, cmd.getLeaseExpire().getId());
             }
             default -> throw new IllegalArgumentException("unknown command " + cmd.getOpCase());
           };
@@ -402,7 +407,25 @@ public final class MvccStore implements AutoCloseable {
   /** What applying one command did: its result, and the events of the revision it made. */
   public record Applied(Result result, RevisionEvents changes) {}
 
-  private LeaseGrantResponse grant(WriteTxn txn, LeaseGrantRequest g) throws RocksDBException {
+  private static Result revoke(WriteTxn txn, long id) {
+    txn.revokeLease(id);
+    return Result.newBuilder().setLeaseRevoke(LeaseRevokeResponse.newBuilder()
+        .setHeader(ResponseHeader.newBuilder().setRevision(txn.readRev()))).build();
+  }
+
+  private LeaseKeepAliveResponse renew(WriteTxn txn, long index, long id)
+      throws RocksDBException {
+    StoredLease l = leases.get(id);
+    if (l == null) {
+      throw EtcdError.LEASE_NOT_FOUND.exception();
+    }
+    leases.put(txn.batch, id, l.ttl(), index);
+    return LeaseKeepAliveResponse.newBuilder().setID(id).setTTL(l.ttl())
+        .setHeader(ResponseHeader.newBuilder().setRevision(currentRev)).build();
+  }
+
+  private LeaseGrantResponse grant(WriteTxn txn, long index, LeaseGrantRequest g)
+      throws RocksDBException {
     if (g.getID() == 0) {
       throw EtcdError.LEASE_NOT_FOUND.exception();
     }
@@ -412,7 +435,7 @@ public final class MvccStore implements AutoCloseable {
     if (leases.exists(g.getID())) {
       throw EtcdError.LEASE_EXIST.exception();
     }
-    leases.grant(txn.batch, g.getID(), g.getTTL());
+    leases.put(txn.batch, g.getID(), g.getTTL(), index);
     return LeaseGrantResponse.newBuilder().setID(g.getID()).setTTL(g.getTTL())
         .setHeader(ResponseHeader.newBuilder().setRevision(currentRev)).build();
   }

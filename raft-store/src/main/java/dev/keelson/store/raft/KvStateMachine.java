@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
@@ -65,11 +66,42 @@ public final class KvStateMachine extends BaseStateMachine {
     /** A compaction was applied. */
     default void compacted(long compactRevision) {}
 
-    /** A lease was granted. */
-    default void leaseGranted(long id, long ttl) {}
+    /** A lease was granted or renewed by the entry at {@code index}: its countdown restarts. */
+    default void leaseRenewed(long id, long ttl, long index) {}
 
     /** A lease was revoked (by a client, or by the leader when it expired). */
     default void leaseRevoked(long id) {}
+
+    /** Tells every listener, in the given order. */
+    static StoreListener all(StoreListener... listeners) {
+      List<StoreListener> ls = List.of(listeners);
+      return new StoreListener() {
+        @Override
+        public void storeOpened(MvccStore store) {
+          ls.forEach(l -> l.storeOpened(store));
+        }
+
+        @Override
+        public void applied(RevisionEvents changes) {
+          ls.forEach(l -> l.applied(changes));
+        }
+
+        @Override
+        public void compacted(long compactRevision) {
+          ls.forEach(l -> l.compacted(compactRevision));
+        }
+
+        @Override
+        public void leaseRenewed(long id, long ttl, long index) {
+          ls.forEach(l -> l.leaseRenewed(id, ttl, index));
+        }
+
+        @Override
+        public void leaseRevoked(long id) {
+          ls.forEach(l -> l.leaseRevoked(id));
+        }
+      };
+    }
   }
 
   public KvStateMachine(String nodeId, Path dataDir, StoreListener listener) {
@@ -122,7 +154,7 @@ public final class KvStateMachine extends BaseStateMachine {
       Command cmd = Command.parseFrom(entry.getStateMachineLogEntry().getLogData().toByteArray());
       MvccStore.Applied applied = store().apply(entry.getTerm(), entry.getIndex(), cmd);
       result = applied.result();
-      tell(cmd, applied);
+      tell(cmd, entry.getIndex(), applied);
     } catch (InvalidProtocolBufferException e) {
       // cannot happen for entries we proposed; skip deterministically everywhere
       store().recordApplied(entry.getTerm(), entry.getIndex());
@@ -132,7 +164,7 @@ public final class KvStateMachine extends BaseStateMachine {
     return CompletableFuture.completedFuture(toMessage(result));
   }
 
-  private void tell(Command cmd, MvccStore.Applied applied) {
+  private void tell(Command cmd, long index, MvccStore.Applied applied) {
     if (applied.result().hasFailure()) {
       return;
     }
@@ -141,9 +173,12 @@ public final class KvStateMachine extends BaseStateMachine {
     }
     switch (cmd.getOpCase()) {
       case COMPACTION -> listener.compacted(cmd.getCompaction().getRevision());
-      case LEASE_GRANT -> listener.leaseGranted(cmd.getLeaseGrant().getID(),
-          cmd.getLeaseGrant().getTTL());
+      case LEASE_GRANT -> listener.leaseRenewed(cmd.getLeaseGrant().getID(),
+          cmd.getLeaseGrant().getTTL(), index);
+      case LEASE_RENEW -> listener.leaseRenewed(cmd.getLeaseRenew().getID(),
+          applied.result().getLeaseRenew().getTTL(), index);
       case LEASE_REVOKE -> listener.leaseRevoked(cmd.getLeaseRevoke().getID());
+      case LEASE_EXPIRE -> listener.leaseRevoked(cmd.getLeaseExpire().getId());
       default -> { }
     }
   }
@@ -173,11 +208,28 @@ public final class KvStateMachine extends BaseStateMachine {
       return switch (q.getOpCase()) {
         case RANGE -> Result.newBuilder().setRange(s.range(q.getRange())).build();
         case HASH_KV -> Result.newBuilder().setHashKv(s.hashKv(q.getHashKv().getRevision())).build();
+        case LEASE_TIME_TO_LIVE -> Result.newBuilder()
+            .setLeaseTimeToLive(leaseTimeToLive(s, q.getLeaseTimeToLive())).build();
         default -> failure("BAD_QUERY");
       };
     } catch (EtcdException e) {
       return failure(e.error().name());
     }
+  }
+
+  private static dev.keelson.etcd.etcdserverpb.LeaseTimeToLiveResponse leaseTimeToLive(
+      MvccStore s, dev.keelson.etcd.etcdserverpb.LeaseTimeToLiveRequest r) {
+    long ttl = s.leaseTtl(r.getID());
+    if (ttl < 0) {
+      throw dev.keelson.store.mvcc.EtcdError.LEASE_NOT_FOUND.exception();
+    }
+    var out = dev.keelson.etcd.etcdserverpb.LeaseTimeToLiveResponse.newBuilder()
+        .setID(r.getID()).setGrantedTTL(ttl);
+    if (r.getKeys()) {
+      s.leaseKeys(r.getID()).forEach(k -> out.addKeys(
+          com.google.protobuf.ByteString.copyFrom(k)));
+    }
+    return out.build();
   }
 
   private static Result failure(String error) {

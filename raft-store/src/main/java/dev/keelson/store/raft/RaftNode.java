@@ -221,6 +221,15 @@ public final class RaftNode implements AutoCloseable {
     return division().getInfo().isLeader();
   }
 
+  /** Leader of the current term, with every entry of earlier terms applied here. */
+  public boolean isLeaderReady() {
+    try {
+      return division().getInfo().isLeaderReady();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   public long commitIndex() {
     return division().getRaftLog().getLastCommittedIndex();
   }

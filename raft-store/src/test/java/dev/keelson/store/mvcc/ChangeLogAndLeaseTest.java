@@ -102,7 +102,7 @@ class ChangeLogAndLeaseTest {
     try (MvccStore s = MvccStore.open(dir)) {
       apply(s, Command.newBuilder().setLeaseGrant(LeaseGrantRequest.newBuilder().setID(7)
           .setTTL(5)));
-      assertThat(s.leases()).containsEntry(7L, 5L);
+      assertThat(s.leases()).containsExactly(new StoredLease(7, 5, index));
       put(s, "x", "1", 7);
       put(s, "y", "1", 7);
       put(s, "z", "1", 7);
@@ -125,6 +125,37 @@ class ChangeLogAndLeaseTest {
   }
 
   @Test
+  void anExpiryDecidedBeforeARenewalIsRefusedAndOneAfterItRevokes() {
+    try (MvccStore s = MvccStore.open(dir)) {
+      apply(s, Command.newBuilder().setLeaseGrant(LeaseGrantRequest.newBuilder().setID(3)
+          .setTTL(5)));
+      long grantedAt = index;
+      put(s, "k", "v", 3);
+      MvccStore.Applied renewed = apply(s, Command.newBuilder().setLeaseRenew(
+          dev.keelson.etcd.etcdserverpb.LeaseKeepAliveRequest.newBuilder().setID(3)));
+      assertThat(renewed.result().getLeaseRenew().getTTL()).isEqualTo(5);
+      long renewedAt = index;
+
+      MvccStore.Applied stale = apply(s, Command.newBuilder().setLeaseExpire(
+          dev.keelson.store.raft.proto.LeaseExpire.newBuilder().setId(3)
+              .setRenewedIndex(grantedAt)));
+      assertThat(stale.result().getFailure().getError()).isEqualTo("LEASE_RENEWED");
+      assertThat(s.leaseKeys(3)).hasSize(1);
+
+      MvccStore.Applied expired = apply(s, Command.newBuilder().setLeaseExpire(
+          dev.keelson.store.raft.proto.LeaseExpire.newBuilder().setId(3)
+              .setRenewedIndex(renewedAt)));
+      assertThat(expired.changes().events()).hasSize(1);
+      assertThat(s.leases()).isEmpty();
+      MvccStore.Applied again = apply(s, Command.newBuilder().setLeaseExpire(
+          dev.keelson.store.raft.proto.LeaseExpire.newBuilder().setId(3)
+              .setRenewedIndex(renewedAt)));
+      assertThat(again.result().getFailure().getError()).isEqualTo("LEASE_NOT_FOUND");
+      assertThat(again.changes()).isNull();
+    }
+  }
+
+  @Test
   void leaseErrorsChangeNothing() {
     try (MvccStore s = MvccStore.open(dir)) {
       apply(s, Command.newBuilder().setLeaseGrant(LeaseGrantRequest.newBuilder().setID(1)
@@ -138,7 +169,8 @@ class ChangeLogAndLeaseTest {
           .isEqualTo("LEASE_NOT_FOUND");
       assertThat(apply(s, Command.newBuilder().setLeaseRevoke(LeaseRevokeRequest.newBuilder()
           .setID(99))).result().getFailure().getError()).isEqualTo("LEASE_NOT_FOUND");
-      assertThat(s.leases()).containsExactly(java.util.Map.entry(1L, 5L));
+      assertThat(s.leases()).extracting(StoredLease::id, StoredLease::ttl)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, 5L));
       assertThat(s.currentRevision()).isEqualTo(1);
       assertThat(published).isEmpty();
     }
