@@ -24,6 +24,11 @@ public final class EtcdClient implements AutoCloseable {
     return endpoint;
   }
 
+  /** The channel, for streaming stubs (Watch, LeaseKeepAlive). */
+  public ManagedChannel channel() {
+    return channel;
+  }
+
   /** KV stub with a 10 s deadline per call. */
   public KVGrpc.KVBlockingStub kv() {
     return KVGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);

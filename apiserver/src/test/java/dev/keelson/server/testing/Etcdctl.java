@@ -33,6 +33,102 @@ public final class Etcdctl {
     return Files.isExecutable(BINARY);
   }
 
+  /** A long-running etcdctl (watch, lease keep-alive): its output lines as they come. */
+  public static final class Background implements AutoCloseable {
+    private final Process process;
+    private final java.io.Writer stdin;
+    private final List<String> out = new ArrayList<>();
+    private final List<String> err = new ArrayList<>();
+
+    Background(Process process) {
+      this.process = process;
+      this.stdin = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+      pump(process.getInputStream(), out);
+      pump(process.getErrorStream(), err);
+    }
+
+    private static void pump(java.io.InputStream in, List<String> into) {
+      Thread t = new Thread(() -> {
+        try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(in,
+            StandardCharsets.UTF_8))) {
+          for (String line; (line = r.readLine()) != null; ) {
+            synchronized (into) {
+              into.add(line);
+            }
+          }
+        } catch (IOException ignored) {
+          // process gone
+        }
+      }, "etcdctl-output");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    /** Writes one line to etcdctl's standard input (interactive mode). */
+    public void writeLine(String line) {
+      try {
+        stdin.write(line + "\n");
+        stdin.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    public void closeInput() {
+      try {
+        stdin.close();
+      } catch (IOException ignored) {
+        // already closed
+      }
+    }
+
+    public List<String> out() {
+      synchronized (out) {
+        return List.copyOf(out);
+      }
+    }
+
+    public List<String> err() {
+      synchronized (err) {
+        return List.copyOf(err);
+      }
+    }
+
+    public boolean isAlive() {
+      return process.isAlive();
+    }
+
+    public int exitValue() {
+      return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+      process.destroy();
+      try {
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  /** Starts etcdctl with the given arguments and returns at once. */
+  public Background start(String... args) {
+    List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "--endpoints=" + endpoints));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("ETCDCTL_API", "3");
+    try {
+      return new Background(pb.start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public Run run(String... args) {
     return runWithInput(null, args);
   }
