@@ -131,6 +131,15 @@ public final class KvStateMachine extends BaseStateMachine {
       }
       openStore();
       long snapshotIndex = latest.map(p -> SnapshotStore.termIndexOf(p).getIndex()).orElse(-1L);
+      if (store.appliedIndex() < snapshotIndex) {
+        // a machine crash lost the store's unsynced tail, and Ratis replays only what follows
+        // the snapshot: start from the snapshot instead
+        LOG.warn("[{}] store at index {} is behind snapshot {}; loading the snapshot", nodeId,
+            store.appliedIndex(), snapshotIndex);
+        closeStore();
+        installCopy(latest.get());
+        openStore();
+      }
       if (store.appliedIndex() > Math.max(0, snapshotIndex)) {
         checkpoint(store);
       }
