@@ -10,6 +10,9 @@ import dev.keelson.store.lease.Lessor;
 import dev.keelson.store.raft.KvStateMachine;
 import dev.keelson.store.raft.RaftConfig;
 import dev.keelson.store.raft.RaftNode;
+import dev.keelson.watch.WatchConfig;
+import dev.keelson.watch.WatchHub;
+import dev.keelson.watch.WatchService;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -17,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Keelson master: the Raft peer with its store, and the etcd v3 gRPC endpoint on the
- * client address. Later layers (watch hub, Kubernetes REST) attach here.
+ * One Keelson master: the Raft peer with its store, the watch hub and lessor it feeds, and the
+ * etcd v3 gRPC endpoint on the client address. Later layers (Kubernetes REST) attach here.
  */
 public final class Master implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Master.class);
@@ -28,19 +31,35 @@ public final class Master implements AutoCloseable {
   private final RaftNode node;
   private final EtcdGrpcServer etcd;
   private final Lessor lessor;
+  private final WatchHub watchHub;
 
-  private Master(RaftNode node, EtcdGrpcServer etcd, Lessor lessor) {
+  private Master(RaftNode node, EtcdGrpcServer etcd, Lessor lessor, WatchHub watchHub) {
     this.node = node;
     this.etcd = etcd;
     this.lessor = lessor;
+    this.watchHub = watchHub;
   }
 
   /** Starts the peer and its etcd endpoint; returns without waiting for a leader. */
   public static Master start(RaftConfig config, int grpcThreads) throws IOException {
+    return start(config, grpcThreads, WatchConfig.defaults());
+  }
+
+  /** As {@link #start(RaftConfig, int)}, with the watch hub's bounds and timings. */
+  public static Master start(RaftConfig config, int grpcThreads, WatchConfig watch)
+      throws IOException {
     Lessor lessor = new Lessor(config.id(), Lessor.minTtlFor(config.electionTimeoutMinMs()),
         System::nanoTime);
-    RaftNode node = RaftNode.start(config, KvStateMachine.StoreListener.all(lessor));
+    WatchHub watchHub = new WatchHub(config.id(), watch);
+    RaftNode node;
+    try {
+      node = RaftNode.start(config, KvStateMachine.StoreListener.all(lessor, watchHub));
+    } catch (IOException | RuntimeException e) {
+      watchHub.close();
+      throw e;
+    }
     lessor.start(node::isLeaderReady, node::write, LEASE_EXPIRY_PERIOD_MS);
+    watchHub.start();
     EtcdContext ctx = new EtcdContext(node);
     String client = config.self().clientAddress();
     int colon = client.lastIndexOf(':');
@@ -49,24 +68,31 @@ public final class Master implements AutoCloseable {
     EtcdGrpcServer etcd;
     try {
       etcd = new EtcdGrpcServer(address, List.of(new KvService(ctx),
-          new LeaseService(ctx, lessor), new MaintenanceService(ctx), new ClusterService(ctx)),
-          grpcThreads).start();
+          new LeaseService(ctx, lessor), new WatchService(watchHub, ctx::header),
+          new MaintenanceService(ctx), new ClusterService(ctx)), grpcThreads).start();
     } catch (IOException | RuntimeException e) {
+      watchHub.close();
       lessor.close();
       node.close();
       throw e;
     }
     LOG.info("[{}] etcd v3 API listening on {}", config.id(), client);
-    return new Master(node, etcd, lessor);
+    return new Master(node, etcd, lessor, watchHub);
   }
 
   public RaftNode node() {
     return node;
   }
 
+  public WatchHub watchHub() {
+    return watchHub;
+  }
+
+  /** Ends the watch streams first (clients reconnect elsewhere), so the server need not wait. */
   @Override
   public void close() throws IOException {
     try {
+      watchHub.close();
       etcd.close();
       lessor.close();
     } finally {

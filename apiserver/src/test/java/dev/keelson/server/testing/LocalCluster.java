@@ -2,6 +2,7 @@ package dev.keelson.server.testing;
 
 import dev.keelson.server.Master;
 import dev.keelson.store.raft.RaftConfig;
+import dev.keelson.watch.WatchConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ public final class LocalCluster implements Cluster {
   private final List<RaftConfig> configs = new ArrayList<>();
   private final Master[] masters;
   private final EtcdClient[] clients;
+  private WatchConfig watch = WatchConfig.defaults();
 
   private LocalCluster(Path dir, int n, UnaryOperator<RaftConfig> tweak) {
     List<RaftConfig.Peer> peers = new ArrayList<>();
@@ -32,7 +34,14 @@ public final class LocalCluster implements Cluster {
   }
 
   public static LocalCluster start(Path dir, UnaryOperator<RaftConfig> tweak) throws Exception {
+    return start(dir, tweak, WatchConfig.defaults());
+  }
+
+  /** Masters whose watch hubs use {@code watch} (short progress-notify intervals, say). */
+  public static LocalCluster start(Path dir, UnaryOperator<RaftConfig> tweak, WatchConfig watch)
+      throws Exception {
     LocalCluster c = new LocalCluster(dir, 3, tweak);
+    c.watch = watch;
     for (int i = 0; i < 3; i++) {
       c.start(i);
     }
@@ -72,7 +81,7 @@ public final class LocalCluster implements Cluster {
   @Override
   public void start(int i) throws Exception {
     if (masters[i] == null) {
-      masters[i] = Master.start(configs.get(i), 2);
+      masters[i] = Master.start(configs.get(i), 2, watch);
     }
   }
 

@@ -49,6 +49,7 @@ public final class KvStateMachine extends BaseStateMachine {
   private final Path storeDir;
   private final SnapshotStore snapshots;
   private final StoreListener listener;
+  private final AppliedWaiters appliedWaiters = new AppliedWaiters();
   private volatile MvccStore store;
 
   /**
@@ -111,6 +112,11 @@ public final class KvStateMachine extends BaseStateMachine {
     this.listener = listener;
   }
 
+  /** Completes once this master has applied the entry at {@code index}. */
+  CompletableFuture<Void> awaitApplied(long index) {
+    return appliedWaiters.await(index);
+  }
+
   public MvccStore store() {
     MvccStore s = store;
     if (s == null) {
@@ -151,6 +157,7 @@ public final class KvStateMachine extends BaseStateMachine {
     setLastAppliedTermIndex(TermIndex.valueOf(s.appliedTerm(), s.appliedIndex()));
     store = s;
     listener.storeOpened(s);
+    appliedWaiters.advance(s.appliedIndex());
     LOG.info("[{}] state machine at {}:{}, revision {}", nodeId, s.appliedTerm(),
         s.appliedIndex(), s.currentRevision());
   }
@@ -170,6 +177,7 @@ public final class KvStateMachine extends BaseStateMachine {
       result = failure("BAD_COMMAND");
     }
     updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+    appliedWaiters.advance(entry.getIndex());
     return CompletableFuture.completedFuture(toMessage(result));
   }
 
@@ -199,6 +207,7 @@ public final class KvStateMachine extends BaseStateMachine {
       s.recordApplied(term, index);
     }
     super.notifyTermIndexUpdated(term, index);
+    appliedWaiters.advance(index);
   }
 
   @Override

@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+  /** How long a write's reply waits for this master's own apply before going out anyway. */
+  private static final long LOCAL_APPLY_WAIT_MS = 5000;
 
   private final RaftConfig config;
   private final RaftGroup group;
@@ -113,7 +115,7 @@ public final class RaftNode implements AutoCloseable {
     }
   }
 
-  private CompletableFuture<Result> call(
+  private CompletableFuture<RaftClientReply> call(
       java.util.function.Function<RaftClient, CompletableFuture<RaftClientReply>> send) {
     RaftClient c = client.get();
     return send.apply(c).whenComplete((reply, t) -> {
@@ -121,7 +123,7 @@ public final class RaftNode implements AutoCloseable {
       if (cause instanceof AlreadyClosedException || cause instanceof RaftRetryFailureException) {
         replaceClient(c, cause);
       }
-    }).thenApply(RaftNode::resultOf);
+    });
   }
 
   /** Builds and starts the peer; it joins the group and recovers from its own disk. */
@@ -174,13 +176,21 @@ public final class RaftNode implements AutoCloseable {
   /** Proposes a command through Raft and returns its applied result (or an etcd error). */
   public CompletableFuture<Result> write(Command cmd) {
     Message m = Message.valueOf(ByteString.copyFrom(cmd.toByteArray()));
-    return call(c -> c.async().send(m));
+    return call(c -> c.async().send(m)).thenCompose(reply -> {
+      Result r = resultOf(reply);
+      // reply once this master applied the entry too (the leader answered for itself), so the
+      // client's next request here sees the write; a master that cannot catch up in time does
+      // not hold a committed result back
+      return stateMachine.awaitApplied(reply.getLogIndex())
+          .completeOnTimeout(null, LOCAL_APPLY_WAIT_MS, TimeUnit.MILLISECONDS)
+          .thenApply(v -> r);
+    });
   }
 
   /** A linearizable read: ReadIndex through the leader, then this master's state machine. */
   public CompletableFuture<Result> linearizableRead(Query q) {
     Message m = Message.valueOf(ByteString.copyFrom(q.toByteArray()));
-    return call(c -> c.async().sendReadOnlyUnordered(m, self));
+    return call(c -> c.async().sendReadOnlyUnordered(m, self)).thenApply(RaftNode::resultOf);
   }
 
   /** A serializable read of this master's state, without Raft. */
