@@ -223,7 +223,7 @@ class WatchIT {
 
   @Test
   void prevKvIsIncludedOnlyForWatchesThatAskForIt() {
-    put("prev/k", "old");
+    awaitWatcherAt(put("prev/k", "old")); // the watches start after it
     WatchStream s = stream();
     s.create(watch("prev/k").setPrevKv(true).build());
     s.create(watch("prev/k").build());
