@@ -101,6 +101,20 @@ class JetcdWatchIT {
   }
 
   @Test
+  void closingAWatcherCancelsItOnTheServer() throws Exception {
+    var hub = cluster.master(1).watchHub();
+    int before = hub.syncedCount() + hub.unsyncedCount();
+    Recorder r = new Recorder();
+    Watch.Watcher w = watcher.getWatchClient().watch(bs("jcancel/k"), WatchOption.builder()
+        .withCreateNotify(true).build(), r.listener);
+    await("created").atMost(Duration.ofSeconds(20)).until(r::created);
+    assertThat(hub.syncedCount() + hub.unsyncedCount()).isEqualTo(before + 1);
+    w.close(); // jetcd sends a WatchCancelRequest
+    await("the watcher is gone from m2's hub").atMost(Duration.ofSeconds(20))
+        .until(() -> hub.syncedCount() + hub.unsyncedCount() == before);
+  }
+
+  @Test
   void noPutFilterDeliversOnlyDeletes() throws Exception {
     Recorder r = new Recorder();
     long from = put("jf/k", "1");
