@@ -213,17 +213,12 @@ public final class MvccStore implements AutoCloseable {
    * EtcdError#COMPACTED} when it is below the compaction revision. One consistent snapshot.
    */
   public List<RevisionEvents> readEvents(long fromRevision, int maxEvents) {
-    lifecycle.readLock().lock();
-    try {
-      ensureOpen();
-      long cur = currentRev;
-      Snapshot snap = db.getSnapshot();
-      try (ReadOptions ro = new ReadOptions().setSnapshot(snap);
-          RocksIterator log = db.newIterator(logCf, ro);
+    return snapshotRead((ro, cur, compact) -> {
+      if (fromRevision < compact) {
+        throw EtcdError.COMPACTED.exception();
+      }
+      try (RocksIterator log = db.newIterator(logCf, ro);
           RocksIterator kv = db.newIterator(kvCf, ro)) {
-        if (fromRevision < compactRev) {
-          throw EtcdError.COMPACTED.exception();
-        }
         List<RevisionEvents> out = new ArrayList<>();
         List<Event> events = new ArrayList<>();
         long rev = -1;
@@ -250,12 +245,8 @@ public final class MvccStore implements AutoCloseable {
           out.add(new RevisionEvents(rev, events));
         }
         return out;
-      } finally {
-        db.releaseSnapshot(snap);
       }
-    } finally {
-      lifecycle.readLock().unlock();
-    }
+    });
   }
 
   /** Rebuilds one change-log event from the versions of its key at and below revision r. */
@@ -310,14 +301,29 @@ public final class MvccStore implements AutoCloseable {
   }
 
   private <T> T read(ReadFn<T> fn) {
+    return snapshotRead((ro, cur, compact) -> {
+      try (RocksIterator it = db.newIterator(kvCf, ro)) {
+        return fn.apply(it, cur, compact);
+      }
+    });
+  }
+
+  private interface SnapshotFn<T> {
+    T apply(ReadOptions snapshot, long currentRev, long compactRev);
+  }
+
+  /**
+   * Runs a read on one RocksDB snapshot: pins the current revision, then the snapshot, then
+   * reads the compaction revision, so a concurrent compaction cannot remove what it reads.
+   */
+  private <T> T snapshotRead(SnapshotFn<T> fn) {
     lifecycle.readLock().lock();
     try {
       ensureOpen();
       long cur = currentRev;
       Snapshot snap = db.getSnapshot();
-      try (ReadOptions ro = new ReadOptions().setSnapshot(snap);
-          RocksIterator it = db.newIterator(kvCf, ro)) {
-        return fn.apply(it, cur, compactRev);
+      try (ReadOptions ro = new ReadOptions().setSnapshot(snap)) {
+        return fn.apply(ro, cur, compactRev);
       } finally {
         db.releaseSnapshot(snap);
       }
