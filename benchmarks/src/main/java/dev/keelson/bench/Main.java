@@ -1,0 +1,23 @@
+package dev.keelson.bench;
+
+import dev.keelson.bench.watch.WatchScaleCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code keelson-bench}: load tools that drive a Keelson cluster, or an etcd cluster for
+ * comparison, through the etcd v3 gRPC API only, as clients do.
+ */
+@Command(name = "keelson-bench", mixinStandardHelpOptions = true, version = "keelson-bench 0.1.0",
+    subcommands = {WatchScaleCommand.class},
+    description = "Benchmarks against Keelson or etcd over the etcd v3 gRPC API.")
+public final class Main implements Runnable {
+  @Override
+  public void run() {
+    CommandLine.usage(this, System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+}

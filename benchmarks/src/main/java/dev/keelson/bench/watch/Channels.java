@@ -1,0 +1,53 @@
+package dev.keelson.bench.watch;
+
+import com.google.protobuf.ByteString;
+import dev.keelson.etcd.etcdserverpb.KVGrpc;
+import dev.keelson.etcd.etcdserverpb.MaintenanceGrpc;
+import dev.keelson.etcd.etcdserverpb.RangeRequest;
+import dev.keelson.etcd.etcdserverpb.StatusRequest;
+import dev.keelson.etcd.etcdserverpb.StatusResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Plaintext gRPC connections to etcd v3 endpoints (host:port), as the benchmark uses them. */
+final class Channels {
+  private Channels() {}
+
+  /**
+   * A connection of its own (one HTTP/2 connection per channel). Responses are handled on the
+   * transport thread: the observers only count, and this keeps the client's share of the CPU
+   * small next to the server's.
+   */
+  static ManagedChannel open(String endpoint) {
+    return NettyChannelBuilder.forTarget(endpoint).usePlaintext().directExecutor()
+        .maxInboundMessageSize(64 << 20).build();
+  }
+
+  /** Makes the channel connect now, so that later measurements do not include connecting. */
+  static void connect(ManagedChannel c) {
+    KVGrpc.newBlockingStub(c).withDeadlineAfter(30, TimeUnit.SECONDS).range(RangeRequest
+        .newBuilder().setKey(ByteString.copyFromUtf8("keelson-bench/connect"))
+        .setSerializable(true).build());
+  }
+
+  static StatusResponse status(ManagedChannel c) {
+    return MaintenanceGrpc.newBlockingStub(c).withDeadlineAfter(10, TimeUnit.SECONDS)
+        .status(StatusRequest.getDefaultInstance());
+  }
+
+  /** The newest revision, read linearizably. */
+  static long revision(ManagedChannel c) {
+    return KVGrpc.newBlockingStub(c).withDeadlineAfter(30, TimeUnit.SECONDS).range(RangeRequest
+        .newBuilder().setKey(ByteString.copyFromUtf8("keelson-bench/revision")).build())
+        .getHeader().getRevision();
+  }
+
+  static void closeAll(List<ManagedChannel> channels) throws InterruptedException {
+    channels.forEach(ManagedChannel::shutdownNow);
+    for (ManagedChannel c : channels) {
+      c.awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+}
