@@ -104,8 +104,13 @@ class EtcdctlWatchIT {
   }
 
   @Test
-  void interactiveWatchesShareAStreamAndAnswerProgress() {
+  void interactiveWatchesShareAStreamAnswerProgressAndEndWithTheSession() {
     long from = next();
+    var hub = cluster.master(2).watchHub();
+    // earlier tests' etcdctl processes are gone; their streams end asynchronously
+    await("no watches left on m3").atMost(Duration.ofSeconds(20))
+        .until(() -> hub.syncedCount() + hub.unsyncedCount() == 0);
+    int before = 0;
     try (Etcdctl.Background w = watcherSide.start("watch", "-i")) {
       w.writeLine("watch --rev=" + from + " wi/a");
       w.writeLine("watch --rev=" + from + " wi/ --prefix");
@@ -122,6 +127,14 @@ class EtcdctlWatchIT {
           .untilAsserted(() -> assertThat(w.out().stream()
               .filter(l -> l.startsWith("progress notify:")).toList())
               .containsExactly("progress notify: " + rev, "progress notify: " + rev));
+      assertThat(hub.syncedCount() + hub.unsyncedCount()).isEqualTo(before + 2);
+      // etcdctl 3.4's interactive mode knows only "watch" and "progress" (no cancel command):
+      // its watches end when the session does, and the server must drop them then
+      w.closeInput();
+      await("etcdctl exits at the end of its input").atMost(Duration.ofSeconds(20))
+          .until(() -> !w.isAlive());
+      await("m3 dropped the session's watches").atMost(Duration.ofSeconds(20))
+          .until(() -> hub.syncedCount() + hub.unsyncedCount() == before);
     }
   }
 
