@@ -137,6 +137,11 @@ class JetcdWatchIT {
     long from = put("jc/k", "1");
     long compactAt = put("jc/k", "2");
     writer.getKVClient().compact(compactAt).get(10, TimeUnit.SECONDS);
+    // the watch goes to m2: let it apply the compaction (m1 acknowledged it for itself)
+    await("m2 applied the compaction").atMost(Duration.ofSeconds(20))
+        .until(() -> cluster.client(1).maintenance().hashKV(
+            dev.keelson.etcd.etcdserverpb.HashKVRequest.getDefaultInstance())
+            .getCompactRevision() >= compactAt);
     Recorder r = new Recorder();
     try (Watch.Watcher w = watcher.getWatchClient().watch(bs("jc/k"), WatchOption.builder()
         .withRevision(from).build(), r.listener)) {
