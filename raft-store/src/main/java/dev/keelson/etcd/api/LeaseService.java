@@ -156,15 +156,27 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
     });
   }
 
+  /**
+   * The leases this master knows after ReadIndex, so a lease granted or revoked through any
+   * master just before is (or is no longer) listed; etcd 3.4 reads its local state.
+   */
   @Override
   public void leaseLeases(LeaseLeasesRequest r, StreamObserver<LeaseLeasesResponse> out) {
-    ctx.run(out, () -> {
-      MvccStore s = ctx.node().store();
-      LeaseLeasesResponse.Builder b = LeaseLeasesResponse.newBuilder()
-          .setHeader(ctx.header(s.currentRevision()));
-      s.leases().stream().map(StoredLease::id).sorted()
-          .forEach(id -> b.addLeases(LeaseStatus.newBuilder().setID(id)));
-      return b.build();
+    CompletableFuture<Result> barrier = ctx.node().linearizableRead(Query.newBuilder()
+        .setLeaseTimeToLive(LeaseTimeToLiveRequest.getDefaultInstance()).build());
+    barrier.whenComplete((ignored, t) -> {
+      if (t != null) {
+        GrpcErrors.fail(out, t, ctx.leaderKnown());
+        return;
+      }
+      ctx.run(out, () -> {
+        MvccStore s = ctx.node().store();
+        LeaseLeasesResponse.Builder b = LeaseLeasesResponse.newBuilder()
+            .setHeader(ctx.header(s.currentRevision()));
+        s.leases().stream().map(StoredLease::id).sorted()
+            .forEach(id -> b.addLeases(LeaseStatus.newBuilder().setID(id)));
+        return b.build();
+      });
     });
   }
 
