@@ -61,12 +61,7 @@ class CatchUpIT {
   void followerBehindPurgedLogCatchesUpByInstallingSnapshot() throws Exception {
     cluster = ProcessCluster.start(dir, List.of("--snapshot-count", "100",
         "--snapshot-catchup-entries", "10", "--log-segment-bytes", "65536"));
-    try {
-      run();
-    } catch (Throwable t) {
-      cluster.printLogTails();
-      throw t;
-    }
+    cluster.runShowingLogsOnFailure(() -> run());
   }
 
   private void run() throws Exception {

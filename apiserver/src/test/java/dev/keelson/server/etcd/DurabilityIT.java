@@ -66,12 +66,7 @@ class DurabilityIT {
   void killedLeaderLosesNoAcknowledgedWrite() throws Exception {
     // snapshots during the load: the killed master restarts from a snapshot plus its log
     cluster = ProcessCluster.start(dir, List.of("--snapshot-count", "250"));
-    try {
-      run();
-    } catch (Throwable t) {
-      cluster.printLogTails();
-      throw t;
-    }
+    cluster.runShowingLogsOnFailure(() -> run());
   }
 
   private void run() throws Exception {

@@ -77,12 +77,7 @@ class LeaseExpiryIT {
   void keysOfALeaseWhoseLeaderDiedGoOnceNeitherBeforeTtlNorLaterThanAnElectionAfter(
       long killAfterMs) throws Exception {
     cluster = ProcessCluster.start(dir, List.of());
-    try {
-      run(killAfterMs);
-    } catch (Throwable t) {
-      cluster.printLogTails();
-      throw t;
-    }
+    cluster.runShowingLogsOnFailure(() -> run(killAfterMs));
   }
 
   private void run(long killAfterMs) throws Exception {

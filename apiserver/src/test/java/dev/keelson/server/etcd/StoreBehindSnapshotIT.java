@@ -44,12 +44,7 @@ class StoreBehindSnapshotIT {
   @Test
   void masterWhoseStoreFellBehindItsSnapshotStartsFromTheSnapshot() throws Exception {
     cluster = ProcessCluster.start(dir, List.of("--snapshot-count", "100"));
-    try {
-      run();
-    } catch (Throwable t) {
-      cluster.printLogTails();
-      throw t;
-    }
+    cluster.runShowingLogsOnFailure(() -> run());
   }
 
   private void run() throws Exception {

@@ -56,12 +56,7 @@ class WatchFailoverIT {
   @Test
   void resumesOnAnotherMasterWithoutGapOrDuplicate() throws Exception {
     cluster = ProcessCluster.start(dir, List.of());
-    try {
-      run();
-    } catch (Throwable t) {
-      cluster.printLogTails();
-      throw t;
-    }
+    cluster.runShowingLogsOnFailure(() -> run());
   }
 
   private void run() throws Exception {

@@ -111,6 +111,21 @@ public final class ProcessCluster implements Cluster {
     return dir.resolve("m" + (i + 1) + ".log");
   }
 
+  /** A test's steps against this cluster. */
+  public interface Steps {
+    void run() throws Exception;
+  }
+
+  /** Runs a test's steps; if they fail, prints every master's log tail before rethrowing. */
+  public void runShowingLogsOnFailure(Steps steps) throws Exception {
+    try {
+      steps.run();
+    } catch (Throwable t) {
+      printLogTails();
+      throw t;
+    }
+  }
+
   /** Prints the last 150 lines of each master's log, without stack frames and follower-down chatter. */
   public void printLogTails() {
     for (int i = 0; i < processes.length; i++) {

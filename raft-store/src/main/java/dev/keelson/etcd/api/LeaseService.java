@@ -9,14 +9,11 @@ import dev.keelson.etcd.etcdserverpb.LeaseLeasesRequest;
 import dev.keelson.etcd.etcdserverpb.LeaseLeasesResponse;
 import dev.keelson.etcd.etcdserverpb.LeaseRevokeRequest;
 import dev.keelson.etcd.etcdserverpb.LeaseRevokeResponse;
-import dev.keelson.etcd.etcdserverpb.LeaseStatus;
 import dev.keelson.etcd.etcdserverpb.LeaseTimeToLiveRequest;
 import dev.keelson.etcd.etcdserverpb.LeaseTimeToLiveResponse;
 import dev.keelson.store.lease.Lessor;
 import dev.keelson.store.mvcc.EtcdError;
 import dev.keelson.store.mvcc.EtcdException;
-import dev.keelson.store.mvcc.MvccStore;
-import dev.keelson.store.mvcc.StoredLease;
 import dev.keelson.store.raft.proto.Command;
 import dev.keelson.store.raft.proto.Query;
 import dev.keelson.store.raft.proto.Result;
@@ -157,27 +154,14 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
   }
 
   /**
-   * The leases this master knows after ReadIndex, so a lease granted or revoked through any
-   * master just before is (or is no longer) listed; etcd 3.4 reads its local state.
+   * Read after ReadIndex, so a lease granted or revoked through any master just before is (or
+   * is no longer) listed; etcd 3.4 reads its local state.
    */
   @Override
   public void leaseLeases(LeaseLeasesRequest r, StreamObserver<LeaseLeasesResponse> out) {
-    CompletableFuture<Result> barrier = ctx.node().linearizableRead(Query.newBuilder()
-        .setLeaseTimeToLive(LeaseTimeToLiveRequest.getDefaultInstance()).build());
-    barrier.whenComplete((ignored, t) -> {
-      if (t != null) {
-        GrpcErrors.fail(out, t, ctx.leaderKnown());
-        return;
-      }
-      ctx.run(out, () -> {
-        MvccStore s = ctx.node().store();
-        LeaseLeasesResponse.Builder b = LeaseLeasesResponse.newBuilder()
-            .setHeader(ctx.header(s.currentRevision()));
-        s.leases().stream().map(StoredLease::id).sorted()
-            .forEach(id -> b.addLeases(LeaseStatus.newBuilder().setID(id)));
-        return b.build();
-      });
-    });
+    ctx.reply(ctx.node().linearizableRead(Query.newBuilder().setLeaseLeases(r).build()),
+        res -> res.getLeaseLeases().toBuilder()
+            .setHeader(ctx.header(res.getLeaseLeases().getHeader())).build(), out);
   }
 
   private long currentRevision() {

@@ -1,9 +1,16 @@
 package dev.keelson.store.raft;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.keelson.etcd.etcdserverpb.LeaseLeasesResponse;
+import dev.keelson.etcd.etcdserverpb.LeaseStatus;
+import dev.keelson.etcd.etcdserverpb.LeaseTimeToLiveRequest;
+import dev.keelson.etcd.etcdserverpb.LeaseTimeToLiveResponse;
+import dev.keelson.etcd.etcdserverpb.ResponseHeader;
+import dev.keelson.store.mvcc.EtcdError;
 import dev.keelson.store.mvcc.EtcdException;
 import dev.keelson.store.mvcc.MvccStore;
 import dev.keelson.store.mvcc.RevisionEvents;
+import dev.keelson.store.mvcc.StoredLease;
 import dev.keelson.store.raft.proto.Command;
 import dev.keelson.store.raft.proto.Failure;
 import dev.keelson.store.raft.proto.Query;
@@ -120,7 +127,7 @@ public final class KvStateMachine extends BaseStateMachine {
   public MvccStore store() {
     MvccStore s = store;
     if (s == null) {
-      throw dev.keelson.store.mvcc.EtcdError.STOPPED.exception();
+      throw EtcdError.STOPPED.exception();
     }
     return s;
   }
@@ -228,6 +235,7 @@ public final class KvStateMachine extends BaseStateMachine {
         case HASH_KV -> Result.newBuilder().setHashKv(s.hashKv(q.getHashKv().getRevision())).build();
         case LEASE_TIME_TO_LIVE -> Result.newBuilder()
             .setLeaseTimeToLive(leaseTimeToLive(s, q.getLeaseTimeToLive())).build();
+        case LEASE_LEASES -> Result.newBuilder().setLeaseLeases(leases(s)).build();
         default -> failure("BAD_QUERY");
       };
     } catch (EtcdException e) {
@@ -235,19 +243,27 @@ public final class KvStateMachine extends BaseStateMachine {
     }
   }
 
-  private static dev.keelson.etcd.etcdserverpb.LeaseTimeToLiveResponse leaseTimeToLive(
-      MvccStore s, dev.keelson.etcd.etcdserverpb.LeaseTimeToLiveRequest r) {
+  /** Granted TTL and keys of a lease; the remaining TTL is the lessor's to fill in. */
+  private static LeaseTimeToLiveResponse leaseTimeToLive(MvccStore s, LeaseTimeToLiveRequest r) {
     long ttl = s.leaseTtl(r.getID());
     if (ttl < 0) {
-      throw dev.keelson.store.mvcc.EtcdError.LEASE_NOT_FOUND.exception();
+      throw EtcdError.LEASE_NOT_FOUND.exception();
     }
-    var out = dev.keelson.etcd.etcdserverpb.LeaseTimeToLiveResponse.newBuilder()
+    LeaseTimeToLiveResponse.Builder out = LeaseTimeToLiveResponse.newBuilder()
         .setID(r.getID()).setGrantedTTL(ttl);
     if (r.getKeys()) {
-      s.leaseKeys(r.getID()).forEach(k -> out.addKeys(
-          com.google.protobuf.ByteString.copyFrom(k)));
+      s.leaseKeys(r.getID()).forEach(k -> out.addKeys(com.google.protobuf.ByteString.copyFrom(k)));
     }
     return out.build();
+  }
+
+  /** Every lease, by id, with the revision in the header. */
+  private static LeaseLeasesResponse leases(MvccStore s) {
+    LeaseLeasesResponse.Builder b = LeaseLeasesResponse.newBuilder()
+        .setHeader(ResponseHeader.newBuilder().setRevision(s.currentRevision()));
+    s.leases().stream().map(StoredLease::id).sorted()
+        .forEach(id -> b.addLeases(LeaseStatus.newBuilder().setID(id)));
+    return b.build();
   }
 
   private static Result failure(String error) {
