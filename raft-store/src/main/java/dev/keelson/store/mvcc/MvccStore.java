@@ -35,6 +35,7 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteBatchWithIndex;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -341,73 +342,102 @@ public final class MvccStore implements AutoCloseable {
    * below the applied index were applied before a restart and are skipped.
    */
   public Applied apply(long term, long index, Command cmd) {
+    return applyAll(term, index, List.of(cmd)).get(0);
+  }
+
+  /**
+   * Applies the commands of one Raft entry (a batch) in order, each at its own revision, in
+   * one store write: after a crash either all of them are applied or none.
+   */
+  public List<Applied> applyAll(long term, long index, List<Command> cmds) {
     lifecycle.readLock().lock();
     try {
       ensureOpen();
       if (index <= appliedIndex) {
-        return new Applied(Result.newBuilder()
+        Applied skipped = new Applied(Result.newBuilder()
             .setFailure(Failure.newBuilder().setError("ALREADY_APPLIED")).build(), null);
+        return java.util.Collections.nCopies(cmds.size(), skipped);
       }
-      try (WriteTxn txn = new WriteTxn(db, kvCf, logCf, leases, currentRev, compactRev)) {
-        Result result;
-        long newCompact = -1;
-        try {
-          result = switch (cmd.getOpCase()) {
-            case PUT -> {
-              txn.checkLease(cmd.getPut().getLease());
-              yield Result.newBuilder().setPut(txn.put(cmd.getPut())).build();
-            }
-            case DELETE_RANGE -> Result.newBuilder()
-                .setDeleteRange(txn.deleteRange(cmd.getDeleteRange())).build();
-            case TXN -> Result.newBuilder().setTxn(txn.txn(cmd.getTxn())).build();
-            case COMPACTION -> {
-              newCompact = checkCompaction(cmd.getCompaction());
-              yield Result.newBuilder().setCompaction(CompactionResponse.newBuilder()
-                  .setHeader(ResponseHeader.newBuilder().setRevision(currentRev))).build();
-            }
-            case LEASE_GRANT -> Result.newBuilder()
-                .setLeaseGrant(grant(txn, index, cmd.getLeaseGrant())).build();
-            case LEASE_RENEW -> Result.newBuilder()
-                .setLeaseRenew(renew(txn, index, cmd.getLeaseRenew().getID())).build();
-            case LEASE_REVOKE -> revoke(txn, cmd.getLeaseRevoke().getID());
-            case LEASE_EXPIRE -> {
-              StoredLease l = leases.get(cmd.getLeaseExpire().getId());
-              if (l != null && l.renewedIndex() != cmd.getLeaseExpire().getRenewedIndex()) {
-                throw EtcdError.LEASE_RENEWED.exception(); // renewed after the leader decided
+      List<Applied> out = new ArrayList<>(cmds.size());
+      long rev = currentRev;
+      long compact = compactRev;
+      try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
+        for (Command cmd : cmds) {
+          try (WriteTxn txn = new WriteTxn(db, kvCf, logCf, leases, batch, rev, compact)) {
+            Result result;
+            long newCompact = -1;
+            try {
+              result = execute(txn, index, rev, compact, cmd);
+              if (cmd.getOpCase() == Command.OpCase.COMPACTION) {
+                newCompact = cmd.getCompaction().getRevision();
               }
-              yield revoke(txn, cmd.getLeaseExpire().getId());
+            } catch (EtcdException e) {
+              txn.discard();
+              result = Result.newBuilder()
+                  .setFailure(Failure.newBuilder().setError(e.error().name())).build();
             }
-            default -> throw new IllegalArgumentException("unknown command " + cmd.getOpCase());
-          };
-        } catch (EtcdException e) {
-          txn.discard();
-          result = Result.newBuilder()
-              .setFailure(Failure.newBuilder().setError(e.error().name())).build();
+            if (txn.changed()) {
+              rev++;
+            }
+            if (newCompact >= 0) {
+              compact = newCompact;
+            }
+            out.add(new Applied(result, txn.changed() ? new RevisionEvents(rev, txn.events()) : null));
+          }
         }
-        long newRev = txn.changed() ? currentRev + 1 : currentRev;
-        txn.batch.put(metaCf, META_APPLIED, appliedBytes(term, index));
-        if (newRev != currentRev) {
-          txn.batch.put(metaCf, META_REV, KeyCodec.longBytes(newRev));
+        batch.put(metaCf, META_APPLIED, appliedBytes(term, index));
+        if (rev != currentRev) {
+          batch.put(metaCf, META_REV, KeyCodec.longBytes(rev));
         }
-        if (newCompact >= 0) {
-          txn.batch.put(metaCf, META_COMPACT, KeyCodec.longBytes(newCompact));
+        if (compact != compactRev) {
+          batch.put(metaCf, META_COMPACT, KeyCodec.longBytes(compact));
         }
-        db.write(writeOptions, txn.batch);
-        appliedTerm = term;
-        appliedIndex = index;
-        currentRev = newRev;
-        if (cmd.getOpCase() == Command.OpCase.COMPACTION && !result.hasFailure()) {
-          compactRev = newCompact;
-          compactor.schedule(newCompact);
-        }
-        return new Applied(result,
-            txn.changed() ? new RevisionEvents(newRev, txn.events()) : null);
+        db.write(writeOptions, batch);
       }
+      appliedTerm = term;
+      appliedIndex = index;
+      currentRev = rev;
+      if (compact != compactRev) {
+        compactRev = compact;
+        compactor.schedule(compact);
+      }
+      return out;
     } catch (RocksDBException e) {
       throw new IllegalStateException("apply failed at index " + index, e);
     } finally {
       lifecycle.readLock().unlock();
     }
+  }
+
+  private Result execute(WriteTxn txn, long index, long rev, long compact, Command cmd)
+      throws RocksDBException {
+    return switch (cmd.getOpCase()) {
+      case PUT -> {
+        txn.checkLease(cmd.getPut().getLease());
+        yield Result.newBuilder().setPut(txn.put(cmd.getPut())).build();
+      }
+      case DELETE_RANGE -> Result.newBuilder()
+          .setDeleteRange(txn.deleteRange(cmd.getDeleteRange())).build();
+      case TXN -> Result.newBuilder().setTxn(txn.txn(cmd.getTxn())).build();
+      case COMPACTION -> {
+        checkCompaction(cmd.getCompaction(), rev, compact);
+        yield Result.newBuilder().setCompaction(CompactionResponse.newBuilder()
+            .setHeader(ResponseHeader.newBuilder().setRevision(rev))).build();
+      }
+      case LEASE_GRANT -> Result.newBuilder()
+          .setLeaseGrant(grant(txn, index, rev, cmd.getLeaseGrant())).build();
+      case LEASE_RENEW -> Result.newBuilder()
+          .setLeaseRenew(renew(txn, index, rev, cmd.getLeaseRenew().getID())).build();
+      case LEASE_REVOKE -> revoke(txn, cmd.getLeaseRevoke().getID());
+      case LEASE_EXPIRE -> {
+        StoredLease l = leases.get(cmd.getLeaseExpire().getId());
+        if (l != null && l.renewedIndex() != cmd.getLeaseExpire().getRenewedIndex()) {
+          throw EtcdError.LEASE_RENEWED.exception(); // renewed after the leader decided
+        }
+        yield revoke(txn, cmd.getLeaseExpire().getId());
+      }
+      default -> throw new IllegalArgumentException("unknown command " + cmd.getOpCase());
+    };
   }
 
   /** What applying one command did: its result, and the events of the revision it made. */
@@ -419,7 +449,7 @@ public final class MvccStore implements AutoCloseable {
         .setHeader(ResponseHeader.newBuilder().setRevision(txn.readRev()))).build();
   }
 
-  private LeaseKeepAliveResponse renew(WriteTxn txn, long index, long id)
+  private LeaseKeepAliveResponse renew(WriteTxn txn, long index, long rev, long id)
       throws RocksDBException {
     StoredLease l = leases.get(id);
     if (l == null) {
@@ -427,10 +457,10 @@ public final class MvccStore implements AutoCloseable {
     }
     leases.put(txn.batch, id, l.ttl(), index);
     return LeaseKeepAliveResponse.newBuilder().setID(id).setTTL(l.ttl())
-        .setHeader(ResponseHeader.newBuilder().setRevision(currentRev)).build();
+        .setHeader(ResponseHeader.newBuilder().setRevision(rev)).build();
   }
 
-  private LeaseGrantResponse grant(WriteTxn txn, long index, LeaseGrantRequest g)
+  private LeaseGrantResponse grant(WriteTxn txn, long index, long rev, LeaseGrantRequest g)
       throws RocksDBException {
     if (g.getID() == 0) {
       throw EtcdError.LEASE_NOT_FOUND.exception();
@@ -443,18 +473,16 @@ public final class MvccStore implements AutoCloseable {
     }
     leases.put(txn.batch, g.getID(), g.getTTL(), index);
     return LeaseGrantResponse.newBuilder().setID(g.getID()).setTTL(g.getTTL())
-        .setHeader(ResponseHeader.newBuilder().setRevision(currentRev)).build();
+        .setHeader(ResponseHeader.newBuilder().setRevision(rev)).build();
   }
 
-  private long checkCompaction(CompactionRequest c) {
-    long rev = c.getRevision();
-    if (rev <= compactRev) {
+  private static void checkCompaction(CompactionRequest c, long rev, long compact) {
+    if (c.getRevision() <= compact) {
       throw EtcdError.COMPACTED.exception();
     }
-    if (rev > currentRev) {
+    if (c.getRevision() > rev) {
       throw EtcdError.FUTURE_REV.exception();
     }
-    return rev;
   }
 
   /** Records a Raft entry that carries no command (leader no-op, configuration). */

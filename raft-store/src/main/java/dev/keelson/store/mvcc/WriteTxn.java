@@ -25,10 +25,12 @@ import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatchWithIndex;
 
 /**
- * One modifying transaction, applied by the apply thread: every change lands in one indexed
- * write batch at revision {@code beginRev + 1}, and reads inside the transaction see the
- * transaction's own earlier changes (etcd's storeTxnWrite). Nothing reaches the database until
- * {@link MvccStore} commits the batch together with the applied index.
+ * One modifying transaction, applied by the apply thread: every change lands in the entry's
+ * indexed write batch at revision {@code beginRev + 1}, and reads inside the transaction see
+ * the transaction's own earlier changes, and those of earlier transactions of the same Raft
+ * entry (etcd's storeTxnWrite). Nothing reaches the database until {@link MvccStore} commits
+ * the batch together with the applied index. The batch belongs to the caller; a transaction
+ * marks a save point in it, so that {@link #discard} forgets only its own changes.
  */
 final class WriteTxn implements AutoCloseable {
   private static final byte[] TOMBSTONE = new byte[0];
@@ -37,15 +39,17 @@ final class WriteTxn implements AutoCloseable {
   private final ColumnFamilyHandle kvCf;
   private final ColumnFamilyHandle logCf;
   private final LeaseTable leases;
-  final WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
+  final WriteBatchWithIndex batch;
   private final ReadOptions readOptions = new ReadOptions();
   final long beginRev;
   final long compactRev;
   private final List<Event> events = new ArrayList<>();
 
   WriteTxn(RocksDB db, ColumnFamilyHandle kvCf, ColumnFamilyHandle logCf, LeaseTable leases,
-      long beginRev, long compactRev) {
+      WriteBatchWithIndex batch, long beginRev, long compactRev) {
     this.db = db;
+    this.batch = batch;
+    batch.setSavePoint();
     this.kvCf = kvCf;
     this.logCf = logCf;
     this.leases = leases;
@@ -62,9 +66,14 @@ final class WriteTxn implements AutoCloseable {
     return events;
   }
 
-  /** Forgets every change (the batch and the events), after a failed check. */
+  /** Forgets every change of this transaction (writes and events), after a failed check. */
   void discard() {
-    batch.clear();
+    try {
+      batch.rollbackToSavePoint();
+      batch.setSavePoint();
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("cannot roll back a write batch", e);
+    }
     events.clear();
   }
 
@@ -279,7 +288,6 @@ final class WriteTxn implements AutoCloseable {
 
   @Override
   public void close() {
-    batch.close();
     readOptions.close();
   }
 }

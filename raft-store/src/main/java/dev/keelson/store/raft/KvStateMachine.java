@@ -11,6 +11,7 @@ import dev.keelson.store.mvcc.EtcdException;
 import dev.keelson.store.mvcc.MvccStore;
 import dev.keelson.store.mvcc.RevisionEvents;
 import dev.keelson.store.mvcc.StoredLease;
+import dev.keelson.store.raft.proto.BatchResult;
 import dev.keelson.store.raft.proto.Command;
 import dev.keelson.store.raft.proto.Failure;
 import dev.keelson.store.raft.proto.Query;
@@ -175,9 +176,20 @@ public final class KvStateMachine extends BaseStateMachine {
     Result result;
     try {
       Command cmd = Command.parseFrom(entry.getStateMachineLogEntry().getLogData().toByteArray());
-      MvccStore.Applied applied = store().apply(entry.getTerm(), entry.getIndex(), cmd);
-      result = applied.result();
-      tell(cmd, entry.getIndex(), applied);
+      if (cmd.hasBatch()) {
+        List<Command> cmds = cmd.getBatch().getCommandsList();
+        List<MvccStore.Applied> all = store().applyAll(entry.getTerm(), entry.getIndex(), cmds);
+        BatchResult.Builder batch = BatchResult.newBuilder();
+        for (int i = 0; i < cmds.size(); i++) {
+          batch.addResults(all.get(i).result());
+          tell(cmds.get(i), entry.getIndex(), all.get(i));
+        }
+        result = Result.newBuilder().setBatch(batch).build();
+      } else {
+        MvccStore.Applied applied = store().apply(entry.getTerm(), entry.getIndex(), cmd);
+        result = applied.result();
+        tell(cmd, entry.getIndex(), applied);
+      }
     } catch (InvalidProtocolBufferException e) {
       // cannot happen for entries we proposed; skip deterministically everywhere
       store().recordApplied(entry.getTerm(), entry.getIndex());

@@ -16,19 +16,22 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
@@ -57,8 +60,16 @@ public final class RaftNode implements AutoCloseable {
   private final KvStateMachine stateMachine;
   private final RaftServer server;
   private final RaftProperties clientProps;
+  private final ClientId localClientId = ClientId.randomId();
+  private final java.util.concurrent.atomic.AtomicLong localCallIds =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final Proposer proposer = new Proposer(this::propose,
+      Integer.getInteger("keelson.raft.max-inflight", 2), 1000, 2L << 20);
   /** Replaced when Ratis closes it: an ordered async client is unusable after a retry failure. */
-  private final AtomicReference<RaftClient> client = new AtomicReference<>();
+  private final AtomicReferenceArray<RaftClient> clients =
+      new AtomicReferenceArray<>(Integer.getInteger("keelson.raft.clients", 1));
+  private final java.util.concurrent.atomic.AtomicInteger nextClient =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private RaftNode(RaftConfig config, KvStateMachine.StoreListener listener) throws IOException {
     this.config = config;
@@ -84,7 +95,9 @@ public final class RaftNode implements AutoCloseable {
     RaftConfigKeys.Rpc.setType(clientProps, SupportedRpcType.GRPC);
     RaftClientConfigKeys.Rpc.setRequestTimeout(clientProps, TimeDuration.valueOf(3, TimeUnit.SECONDS));
     RaftClientConfigKeys.Async.setOutstandingRequestsMax(clientProps, 1000);
-    this.client.set(newClient());
+    for (int i = 0; i < clients.length(); i++) {
+      clients.set(i, newClient());
+    }
   }
 
   private RaftClient newClient() {
@@ -97,9 +110,9 @@ public final class RaftNode implements AutoCloseable {
   }
 
   /** Swaps in a fresh client if {@code failed} is still the current one. */
-  private void replaceClient(RaftClient failed, Throwable cause) {
+  private void replaceClient(int slot, RaftClient failed, Throwable cause) {
     RaftClient fresh = newClient();
-    if (client.compareAndSet(failed, fresh)) {
+    if (clients.compareAndSet(slot, failed, fresh)) {
       LOG.warn("[{}] raft client failed ({}); replaced it", config.id(), cause.toString());
       closeQuietly(failed);
     } else {
@@ -117,11 +130,12 @@ public final class RaftNode implements AutoCloseable {
 
   private CompletableFuture<RaftClientReply> call(
       java.util.function.Function<RaftClient, CompletableFuture<RaftClientReply>> send) {
-    RaftClient c = client.get();
+    int slot = Math.floorMod(nextClient.getAndIncrement(), clients.length());
+    RaftClient c = clients.get(slot);
     return send.apply(c).whenComplete((reply, t) -> {
       Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
       if (cause instanceof AlreadyClosedException || cause instanceof RaftRetryFailureException) {
-        replaceClient(c, cause);
+        replaceClient(slot, c, cause);
       }
     });
   }
@@ -153,6 +167,9 @@ public final class RaftNode implements AutoCloseable {
     RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, c.logPreserveEntries());
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(c.logSegmentBytes()));
     RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
+    // any Ratis server key may be overridden for tuning: -Draft.server.log.force.sync.num=...
+    System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("raft."))
+        .forEach(k -> p.set(k, System.getProperty(k)));
     return p;
   }
 
@@ -175,8 +192,17 @@ public final class RaftNode implements AutoCloseable {
 
   /** Proposes a command through Raft and returns its applied result (or an etcd error). */
   public CompletableFuture<Result> write(Command cmd) {
+    return Proposer.batchable(cmd) ? proposer.submit(cmd) : propose(cmd);
+  }
+
+  /** Proposes one entry. */
+  private CompletableFuture<Result> propose(Command cmd) {
     Message m = Message.valueOf(ByteString.copyFrom(cmd.toByteArray()));
-    return call(c -> c.async().send(m)).thenCompose(reply -> {
+    CompletableFuture<RaftClientReply> sent = isLeader()
+        ? submitLocally(m, RaftClientRequest.writeRequestType()).thenCompose(reply ->
+            notLeader(reply) ? call(c -> c.async().send(m)) : CompletableFuture.completedFuture(reply))
+        : call(c -> c.async().send(m));
+    return sent.thenCompose(reply -> {
       Result r = resultOf(reply);
       // reply once this master applied the entry too (the leader answered for itself), so the
       // client's next request here sees the write; a master that cannot catch up in time does
@@ -187,10 +213,34 @@ public final class RaftNode implements AutoCloseable {
     });
   }
 
+  /**
+   * Hands a request to this master's own Raft server, without the loopback gRPC round trip
+   * of the Ratis client: proposals while this master leads, and every linearizable read (the
+   * server itself runs ReadIndex with whichever peer leads).
+   */
+  private CompletableFuture<RaftClientReply> submitLocally(Message m, RaftClientRequest.Type type) {
+    try {
+      return server.submitClientRequestAsync(RaftClientRequest.newBuilder()
+          .setClientId(localClientId).setServerId(self).setGroupId(group.getGroupId())
+          .setCallId(localCallIds.incrementAndGet()).setMessage(m).setType(type).build());
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** The request was not taken: this master no longer (or not yet) leads. */
+  private static boolean notLeader(RaftClientReply reply) {
+    return !reply.isSuccess() && (reply.getNotLeaderException() != null
+        || reply.getException() instanceof LeaderNotReadyException);
+  }
+
   /** A linearizable read: ReadIndex through the leader, then this master's state machine. */
   public CompletableFuture<Result> linearizableRead(Query q) {
     Message m = Message.valueOf(ByteString.copyFrom(q.toByteArray()));
-    return call(c -> c.async().sendReadOnlyUnordered(m, self)).thenApply(RaftNode::resultOf);
+    return submitLocally(m, RaftClientRequest.readRequestType()).thenCompose(reply ->
+        reply.isSuccess() ? CompletableFuture.completedFuture(reply)
+            : call(c -> c.async().sendReadOnlyUnordered(m, self)))
+        .thenApply(RaftNode::resultOf);
   }
 
   /** A serializable read of this master's state, without Raft. */
@@ -260,7 +310,9 @@ public final class RaftNode implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
-      closeQuietly(client.get());
+      for (int i = 0; i < clients.length(); i++) {
+        closeQuietly(clients.get(i));
+      }
     } finally {
       server.close();
     }

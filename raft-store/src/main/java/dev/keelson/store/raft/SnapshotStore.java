@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -29,6 +30,7 @@ final class SnapshotStore implements StateMachineStorage {
   private static final Pattern NAME = Pattern.compile("(\\d+)_(\\d+)");
   private static final int KEEP = 2;
   private final Path dir;
+  private volatile Cached cached;
 
   SnapshotStore(Path dir) {
     this.dir = dir;
@@ -48,8 +50,35 @@ final class SnapshotStore implements StateMachineStorage {
     return listSnapshots().stream().max(Comparator.comparing(SnapshotStore::termIndexOf));
   }
 
+  /**
+   * The newest snapshot. Ratis asks for it on every apply round and every append to a
+   * follower, so the answer is cached and read again only when the directory's modification
+   * time changed (snapshots appear by rename, and go by delete, both of which change it); a
+   * time less than a second old is not trusted, as a change within the same clock tick would
+   * not show.
+   */
   @Override
   public SnapshotInfo getLatestSnapshot() {
+    FileTime stamp;
+    try {
+      stamp = Files.getLastModifiedTime(dir);
+    } catch (IOException e) {
+      return readLatest();
+    }
+    Cached c = cached;
+    if (c != null && c.stamp().equals(stamp)) {
+      return c.info();
+    }
+    SnapshotInfo info = readLatest();
+    if (stamp.toMillis() < System.currentTimeMillis() - 1000) {
+      cached = new Cached(stamp, info);
+    }
+    return info;
+  }
+
+  private record Cached(FileTime stamp, SnapshotInfo info) {}
+
+  private SnapshotInfo readLatest() {
     return latestDir().map(p -> {
       List<FileInfo> files = new ArrayList<>();
       try (Stream<Path> s = Files.walk(p)) {

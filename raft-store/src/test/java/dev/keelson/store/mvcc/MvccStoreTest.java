@@ -145,4 +145,49 @@ class MvccStoreTest {
       assertThat(s.appliedIndex()).isEqualTo(index);
     }
   }
+
+  @Test
+  void aBatchAppliesEachCommandAtItsOwnRevisionAndAFailingOneChangesNothingOfItsOwn() {
+    Command putA = Command.newBuilder().setPut(PutRequest.newBuilder().setKey(b("a"))
+        .setValue(b("1"))).build();
+    Command badLease = Command.newBuilder().setPut(PutRequest.newBuilder().setKey(b("x"))
+        .setValue(b("never")).setLease(42)).build();
+    Command txnOnA = Command.newBuilder().setTxn(dev.keelson.etcd.etcdserverpb.TxnRequest
+        .newBuilder().addCompare(dev.keelson.etcd.etcdserverpb.Compare.newBuilder().setKey(b("a"))
+            .setTarget(dev.keelson.etcd.etcdserverpb.Compare.CompareTarget.VALUE)
+            .setResult(dev.keelson.etcd.etcdserverpb.Compare.CompareResult.EQUAL)
+            .setValue(b("1")))
+        .addSuccess(dev.keelson.etcd.etcdserverpb.RequestOp.newBuilder().setRequestPut(
+            PutRequest.newBuilder().setKey(b("b")).setValue(b("saw a=1"))))).build();
+    Command deleteA = Command.newBuilder().setDeleteRange(DeleteRangeRequest.newBuilder()
+        .setKey(b("a"))).build();
+    try (MvccStore s = MvccStore.open(dir)) {
+      var applied = s.applyAll(1, ++index, java.util.List.of(putA, badLease, txnOnA, deleteA));
+
+      assertThat(applied).hasSize(4);
+      assertThat(applied.get(0).result().getPut().getHeader().getRevision()).isEqualTo(2);
+      assertThat(applied.get(1).result().getFailure().getError()).isEqualTo("LEASE_NOT_FOUND");
+      assertThat(applied.get(1).changes()).isNull();
+      // the txn saw the batch's own earlier put
+      assertThat(applied.get(2).result().getTxn().getSucceeded()).isTrue();
+      assertThat(applied.get(2).changes().revision()).isEqualTo(3);
+      assertThat(applied.get(3).changes().revision()).isEqualTo(4);
+      assertThat(s.currentRevision()).isEqualTo(4);
+      assertThat(s.appliedIndex()).isEqualTo(index);
+      assertThat(all(s, 0).getKvsList()).extracting(kv -> kv.getKey().toStringUtf8())
+          .containsExactly("b");
+      assertThat(all(s, 2).getKvsList()).extracting(kv -> kv.getKey().toStringUtf8())
+          .containsExactly("a");
+      // the same entry again (replay after a restart) is skipped as a whole
+      var again = s.applyAll(1, index, java.util.List.of(putA, deleteA));
+      assertThat(again).allSatisfy(a -> assertThat(a.result().getFailure().getError())
+          .isEqualTo("ALREADY_APPLIED"));
+      assertThat(s.currentRevision()).isEqualTo(4);
+    }
+    try (MvccStore reopened = MvccStore.open(dir)) {
+      assertThat(reopened.currentRevision()).isEqualTo(4);
+      assertThat(all(reopened, 3).getKvsList()).extracting(kv -> kv.getValue().toStringUtf8())
+          .containsExactly("1", "saw a=1");
+    }
+  }
 }
