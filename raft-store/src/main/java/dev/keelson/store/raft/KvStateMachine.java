@@ -248,7 +248,7 @@ public final class KvStateMachine extends BaseStateMachine {
         case LEASE_TIME_TO_LIVE -> Result.newBuilder()
             .setLeaseTimeToLive(leaseTimeToLive(s, q.getLeaseTimeToLive())).build();
         case LEASE_LEASES -> Result.newBuilder().setLeaseLeases(leases(s)).build();
-        default -> failure("BAD_QUERY");
+        case OP_NOT_SET -> Result.getDefaultInstance(); // a ReadIndex round, nothing to read
       };
     } catch (EtcdException e) {
       return failure(e.error().name());

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -22,6 +23,7 @@ import java.util.function.Function;
  */
 final class Proposer {
   private final Function<Command, CompletableFuture<Result>> send;
+  private final Executor executor;
   private final int maxInFlight;
   private final int maxCommands;
   private final long maxBytes;
@@ -32,15 +34,18 @@ final class Proposer {
 
   /**
    * @param send proposes one entry and completes with its applied result
+   * @param executor where an entry's completion is handled and the next entry sent: never on
+   *     the thread that completed it, which may hold Raft's locks
    * @param maxBytes a batch stops growing at this many bytes of commands (one command always
    *     fits, whatever its size)
    */
-  Proposer(Function<Command, CompletableFuture<Result>> send, int maxInFlight, int maxCommands,
-      long maxBytes) {
+  Proposer(Function<Command, CompletableFuture<Result>> send, Executor executor,
+      int maxInFlight, int maxCommands, long maxBytes) {
     if (maxInFlight < 1 || maxCommands < 1) {
       throw new IllegalArgumentException("maxInFlight and maxCommands must be at least 1");
     }
     this.send = send;
+    this.executor = executor;
     this.maxInFlight = maxInFlight;
     this.maxCommands = maxCommands;
     this.maxBytes = maxBytes;
@@ -78,10 +83,10 @@ final class Proposer {
         finish(sent, reply); // loop rather than recurse when replies come back at once
       } else {
         CompletableFuture<Result> r = reply;
-        reply.whenComplete((v, t) -> {
+        reply.whenCompleteAsync((v, t) -> {
           finish(sent, r);
           pump();
-        });
+        }, executor);
       }
     }
   }

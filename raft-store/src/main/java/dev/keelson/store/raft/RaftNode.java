@@ -63,7 +63,18 @@ public final class RaftNode implements AutoCloseable {
   private final ClientId localClientId = ClientId.randomId();
   private final java.util.concurrent.atomic.AtomicLong localCallIds =
       new java.util.concurrent.atomic.AtomicLong();
-  private final Proposer proposer = new Proposer(this::propose,
+  /**
+   * Runs what follows a Raft reply (the next batch or read round, linearizable reads) off
+   * Ratis' threads: starting a Raft call from inside Ratis' completion can deadlock on its locks.
+   */
+  private final java.util.concurrent.ExecutorService callbacks =
+      java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "raft-callbacks");
+        t.setDaemon(true);
+        return t;
+      });
+  private final ReadBarrier readBarrier = new ReadBarrier(this::readIndexRound, callbacks);
+  private final Proposer proposer = new Proposer(this::propose, callbacks,
       Integer.getInteger("keelson.raft.max-inflight", 2), 1000, 2L << 20);
   /** Replaced when Ratis closes it: an ordered async client is unusable after a retry failure. */
   private final AtomicReferenceArray<RaftClient> clients =
@@ -199,8 +210,9 @@ public final class RaftNode implements AutoCloseable {
   private CompletableFuture<Result> propose(Command cmd) {
     Message m = Message.valueOf(ByteString.copyFrom(cmd.toByteArray()));
     CompletableFuture<RaftClientReply> sent = isLeader()
-        ? submitLocally(m, RaftClientRequest.writeRequestType()).thenCompose(reply ->
-            notLeader(reply) ? call(c -> c.async().send(m)) : CompletableFuture.completedFuture(reply))
+        ? submitLocally(m, RaftClientRequest.writeRequestType()).thenComposeAsync(reply ->
+            notLeader(reply) ? call(c -> c.async().send(m)) : CompletableFuture.completedFuture(reply),
+            callbacks)
         : call(c -> c.async().send(m));
     return sent.thenCompose(reply -> {
       Result r = resultOf(reply);
@@ -234,13 +246,24 @@ public final class RaftNode implements AutoCloseable {
         || reply.getException() instanceof LeaderNotReadyException);
   }
 
-  /** A linearizable read: ReadIndex through the leader, then this master's state machine. */
+  /**
+   * A linearizable read: a ReadIndex round through the leader (shared with the reads that
+   * arrive meanwhile, {@link ReadBarrier}), then this master's own store.
+   */
   public CompletableFuture<Result> linearizableRead(Query q) {
-    Message m = Message.valueOf(ByteString.copyFrom(q.toByteArray()));
-    return submitLocally(m, RaftClientRequest.readRequestType()).thenCompose(reply ->
+    return readBarrier.await().thenApplyAsync(v -> localRead(q), callbacks);
+  }
+
+  /** One ReadIndex round: an empty query, answered once this master applied the read index. */
+  private CompletableFuture<RaftClientReply> readIndexRound() {
+    Message m = Message.valueOf(ByteString.copyFrom(Query.getDefaultInstance().toByteArray()));
+    return submitLocally(m, RaftClientRequest.readRequestType()).thenComposeAsync(reply ->
         reply.isSuccess() ? CompletableFuture.completedFuture(reply)
-            : call(c -> c.async().sendReadOnlyUnordered(m, self)))
-        .thenApply(RaftNode::resultOf);
+            : call(c -> c.async().sendReadOnlyUnordered(m, self)), callbacks)
+        .thenApply(reply -> {
+          resultOf(reply); // throws if it failed
+          return reply;
+        });
   }
 
   /** A serializable read of this master's state, without Raft. */
@@ -309,6 +332,7 @@ public final class RaftNode implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    callbacks.shutdownNow();
     try {
       for (int i = 0; i < clients.length(); i++) {
         closeQuietly(clients.get(i));

@@ -56,7 +56,7 @@ class ProposerTest {
 
   @Test
   void aLoneRequestGoesAtOnceAndThoseArrivingMeanwhileShareTheNextEntryInOrder() {
-    Proposer p = new Proposer(this::send, 1, 100, 1 << 20);
+    Proposer p = new Proposer(this::send, Runnable::run, 1, 100, 1 << 20);
     CompletableFuture<Result> first = p.submit(put("a", 10));
     assertThat(entries).hasSize(1);
     assertThat(entries.get(0).hasPut()).isTrue(); // a batch of one is sent as itself
@@ -81,7 +81,7 @@ class ProposerTest {
 
   @Test
   void batchesStopAtTheByteAndCountLimitsButAnOversizedCommandStillGoes() {
-    Proposer p = new Proposer(this::send, 1, 3, 250);
+    Proposer p = new Proposer(this::send, Runnable::run, 1, 3, 250);
     p.submit(put("first", 10));
     p.submit(put("big", 1000));
     for (int i = 0; i < 5; i++) {
@@ -97,7 +97,7 @@ class ProposerTest {
 
   @Test
   void aFailedEntryFailsEveryRequestInItAndLaterRequestsStillGo() {
-    Proposer p = new Proposer(this::send, 1, 100, 1 << 20);
+    Proposer p = new Proposer(this::send, Runnable::run, 1, 100, 1 << 20);
     p.submit(put("a", 1));
     CompletableFuture<Result> x = p.submit(put("x", 1));
     CompletableFuture<Result> y = p.submit(put("y", 1));
@@ -121,7 +121,7 @@ class ProposerTest {
     Proposer p = new Proposer(c -> {
       sent.add(c);
       return CompletableFuture.failedFuture(new IllegalStateException("stopped"));
-    }, 2, 1, 1 << 20);
+    }, Runnable::run, 2, 1, 1 << 20);
     List<CompletableFuture<Result>> all = new ArrayList<>();
     for (int i = 0; i < 10_000; i++) {
       all.add(p.submit(put("k" + i, 1)));
