@@ -1,5 +1,10 @@
 package dev.keelson.bench;
 
+import dev.keelson.bench.load.PutCommand;
+import dev.keelson.bench.load.RangeCommand;
+import dev.keelson.bench.load.TxnPutCommand;
+import dev.keelson.bench.load.WatchCommand;
+import dev.keelson.bench.load.WatchLatencyCommand;
 import dev.keelson.bench.watch.WatchScaleCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +14,8 @@ import picocli.CommandLine.Command;
  * comparison, through the etcd v3 gRPC API only, as clients do.
  */
 @Command(name = "keelson-bench", mixinStandardHelpOptions = true, version = "keelson-bench 0.1.0",
-    subcommands = {WatchScaleCommand.class},
+    subcommands = {WatchScaleCommand.class, PutCommand.class, RangeCommand.class,
+        TxnPutCommand.class, WatchCommand.class, WatchLatencyCommand.class},
     description = "Benchmarks against Keelson or etcd over the etcd v3 gRPC API.")
 public final class Main implements Runnable {
   @Override
