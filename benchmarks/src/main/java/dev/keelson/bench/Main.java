@@ -1,5 +1,6 @@
 package dev.keelson.bench;
 
+import dev.keelson.bench.compare.CompareReportCommand;
 import dev.keelson.bench.load.PutCommand;
 import dev.keelson.bench.load.RangeCommand;
 import dev.keelson.bench.load.TxnPutCommand;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "keelson-bench", mixinStandardHelpOptions = true, version = "keelson-bench 0.1.0",
     subcommands = {WatchScaleCommand.class, PutCommand.class, RangeCommand.class,
-        TxnPutCommand.class, WatchCommand.class, WatchLatencyCommand.class},
+        TxnPutCommand.class, WatchCommand.class, WatchLatencyCommand.class,
+        CompareReportCommand.class},
     description = "Benchmarks against Keelson or etcd over the etcd v3 gRPC API.")
 public final class Main implements Runnable {
   @Override
