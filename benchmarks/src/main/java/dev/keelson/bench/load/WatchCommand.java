@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -25,27 +24,13 @@ public final class WatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    WatchRun.Outcome o = new WatchRun("watch", common, options, System.err).run(pacer(),
+    WatchRun.Outcome o = new WatchRun("watch", common, options, System.err).run(options.pacer(spec, common.warmupNanos()),
         null, null);
     Map<String, Object> extra = new LinkedHashMap<>();
     extra.put("latencyOf", "puts: due time to reply");
     o.addExtra(extra);
     LoadReport report = LoadReport.of("watch", common.label, Params.of(spec), o.events(),
         o.errors(), o.errorsByCode(), o.seconds(), "events/s", o.puts().latencies(), extra);
-    report.emit(common.jsonOut);
-    if (!o.verified()) {
-      System.out.println("FAILED: some watcher did not receive every event exactly once in "
-          + "order");
-      return 1;
-    }
-    return 0;
-  }
-
-  private Pacer pacer() {
-    try {
-      return options.pacer(common.warmupNanos());
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-    }
+    return o.emit(report, common.jsonOut);
   }
 }

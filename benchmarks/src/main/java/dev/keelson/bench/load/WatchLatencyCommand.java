@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -25,7 +24,7 @@ public final class WatchLatencyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     DeliveryTimes times = new DeliveryTimes();
-    Pacer pacer = pacer();
+    Pacer pacer = options.pacer(spec, common.warmupNanos());
     WatchRun.Outcome o = new WatchRun("watch-latency", common, options, System.err)
         .run(pacer, times, times);
     Map<String, Object> extra = new LinkedHashMap<>();
@@ -38,20 +37,7 @@ public final class WatchLatencyCommand implements Callable<Integer> {
     LoadReport report = LoadReport.of("watch-latency", common.label, Params.of(spec),
         times.fromReply().getTotalCount(), o.errors(), o.errorsByCode(), o.seconds(),
         "events/s", times.fromReply(), extra);
-    report.emit(common.jsonOut);
-    if (!o.verified()) {
-      System.out.println("FAILED: some watcher did not receive every event exactly once in "
-          + "order");
-      return 1;
-    }
-    return 0;
+    return o.emit(report, common.jsonOut);
   }
 
-  private Pacer pacer() {
-    try {
-      return options.pacer(common.warmupNanos());
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-    }
-  }
 }

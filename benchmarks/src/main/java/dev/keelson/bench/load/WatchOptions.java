@@ -61,6 +61,15 @@ final class WatchOptions {
   double createSeconds;
 
   /** The puts' schedule; fails on options that do not fit together. */
+  /** {@link #pacer(long)}, with bad options reported as a usage error of {@code spec}. */
+  Pacer pacer(picocli.CommandLine.Model.CommandSpec spec, long warmupNanos) {
+    try {
+      return pacer(warmupNanos);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
   Pacer pacer(long warmupNanos) {
     if (streams < 1 || watchersPerStream < 1 || conns < 1 || putClients < 1) {
       throw new IllegalArgumentException("--streams, --watchers-per-stream, --conns and "

@@ -67,6 +67,17 @@ final class WatchRun {
       return out;
     }
 
+    /** Prints and writes the report; the exit code: 1 when a watcher missed an event. */
+    int emit(LoadReport report, java.nio.file.Path jsonOut) throws java.io.IOException {
+      report.emit(jsonOut);
+      if (!verified()) {
+        System.out.println("FAILED: some watcher did not receive every event exactly once in "
+            + "order");
+        return 1;
+      }
+      return 0;
+    }
+
     boolean verified() {
       return check.missing() == 0 && check.outOfOrder() == 0 && canceledWatchers == 0
           && streamErrors.isEmpty();

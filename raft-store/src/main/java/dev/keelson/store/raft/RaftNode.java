@@ -16,7 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -77,10 +77,7 @@ public final class RaftNode implements AutoCloseable {
   private final Proposer proposer = new Proposer(this::propose, callbacks,
       Integer.getInteger("keelson.raft.max-inflight", 2), 1000, 2L << 20);
   /** Replaced when Ratis closes it: an ordered async client is unusable after a retry failure. */
-  private final AtomicReferenceArray<RaftClient> clients =
-      new AtomicReferenceArray<>(Integer.getInteger("keelson.raft.clients", 1));
-  private final java.util.concurrent.atomic.AtomicInteger nextClient =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicReference<RaftClient> client = new AtomicReference<>();
 
   private RaftNode(RaftConfig config, KvStateMachine.StoreListener listener) throws IOException {
     this.config = config;
@@ -106,9 +103,7 @@ public final class RaftNode implements AutoCloseable {
     RaftConfigKeys.Rpc.setType(clientProps, SupportedRpcType.GRPC);
     RaftClientConfigKeys.Rpc.setRequestTimeout(clientProps, TimeDuration.valueOf(3, TimeUnit.SECONDS));
     RaftClientConfigKeys.Async.setOutstandingRequestsMax(clientProps, 1000);
-    for (int i = 0; i < clients.length(); i++) {
-      clients.set(i, newClient());
-    }
+    this.client.set(newClient());
   }
 
   private RaftClient newClient() {
@@ -121,9 +116,9 @@ public final class RaftNode implements AutoCloseable {
   }
 
   /** Swaps in a fresh client if {@code failed} is still the current one. */
-  private void replaceClient(int slot, RaftClient failed, Throwable cause) {
+  private void replaceClient(RaftClient failed, Throwable cause) {
     RaftClient fresh = newClient();
-    if (clients.compareAndSet(slot, failed, fresh)) {
+    if (client.compareAndSet(failed, fresh)) {
       LOG.warn("[{}] raft client failed ({}); replaced it", config.id(), cause.toString());
       closeQuietly(failed);
     } else {
@@ -141,12 +136,11 @@ public final class RaftNode implements AutoCloseable {
 
   private CompletableFuture<RaftClientReply> call(
       java.util.function.Function<RaftClient, CompletableFuture<RaftClientReply>> send) {
-    int slot = Math.floorMod(nextClient.getAndIncrement(), clients.length());
-    RaftClient c = clients.get(slot);
+    RaftClient c = client.get();
     return send.apply(c).whenComplete((reply, t) -> {
       Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
       if (cause instanceof AlreadyClosedException || cause instanceof RaftRetryFailureException) {
-        replaceClient(slot, c, cause);
+        replaceClient(c, cause);
       }
     });
   }
@@ -334,9 +328,7 @@ public final class RaftNode implements AutoCloseable {
   public void close() throws IOException {
     callbacks.shutdownNow();
     try {
-      for (int i = 0; i < clients.length(); i++) {
-        closeQuietly(clients.get(i));
-      }
+      closeQuietly(client.get());
     } finally {
       server.close();
     }
