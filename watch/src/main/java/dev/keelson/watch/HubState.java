@@ -4,6 +4,7 @@ import dev.keelson.etcd.mvccpb.Event;
 import dev.keelson.store.mvcc.MvccStore;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
@@ -32,6 +33,8 @@ final class HubState {
   final WatcherGroup synced = new WatcherGroup();
   final LinkedHashSet<Watcher> unsynced = new LinkedHashSet<>();
   final Set<WatchStream> streams = new HashSet<>();
+  /** Streams given live events since the apply thread last woke their senders. */
+  final Set<WatchStream> toWake = Collections.newSetFromMap(new IdentityHashMap<>());
   final EventWindow window;
   MvccStore store;
   /** Counts store replacements, so a catch-up read of a replaced store is thrown away. */
@@ -157,7 +160,8 @@ final class HubState {
     for (Event ev : events) {
       bytes += ev.getSerializedSize();
     }
-    if (w.stream.offer(Outgoing.events(w, e.revision, events, bytes))) {
+    if (w.stream.offerQuietly(Outgoing.events(w, e.revision, events, bytes))) {
+      toWake.add(w.stream);
       w.eventsSinceTick(true);
     } else {
       toUnsynced(w, e.revision);

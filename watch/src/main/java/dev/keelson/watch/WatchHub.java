@@ -125,7 +125,10 @@ public final class WatchHub implements KvStateMachine.StoreListener, AutoCloseab
     wakeSync();
   }
 
-  /** One applied revision: into the window, and to every synced watcher of its keys. */
+  /**
+   * One applied revision: into the window, and queued for every synced watcher of its keys; the
+   * senders are woken at the end of the entry ({@link #entryApplied}).
+   */
   @Override
   public void applied(RevisionEvents changes) {
     hub.lock.lock();
@@ -155,6 +158,27 @@ public final class WatchHub implements KvStateMachine.StoreListener, AutoCloseab
     } finally {
       hub.lock.unlock();
     }
+  }
+
+  /**
+   * The entry's revisions are all queued: wake the senders of the streams they went to. Waiting
+   * for the end of the entry lets a batch entry's revisions leave as one response per watcher.
+   */
+  @Override
+  public void entryApplied(long index) {
+    wakeSenders();
+  }
+
+  private void wakeSenders() {
+    List<WatchStream> wake = hub.locked(() -> {
+      if (hub.toWake.isEmpty()) {
+        return List.of();
+      }
+      List<WatchStream> all = new ArrayList<>(hub.toWake);
+      hub.toWake.clear();
+      return all;
+    });
+    wake.forEach(WatchStream::wake);
   }
 
   @Override
@@ -327,6 +351,7 @@ public final class WatchHub implements KvStateMachine.StoreListener, AutoCloseab
     while (!hub.locked(() -> hub.closed)) {
       boolean worked = false;
       try {
+        wakeSenders(); // in case an apply thread stopped between a revision and its entry's end
         worked = runOnce();
         if (System.nanoTime() - nextTick >= 0) {
           notifyProgress();

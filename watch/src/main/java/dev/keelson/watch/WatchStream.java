@@ -8,9 +8,11 @@ import java.util.Map;
  * The hub's side of one client stream: its watchers by id, and the bounded queue of responses
  * waiting for the sender (the gRPC stream, or a test).
  *
- * <p>The queue is FIFO and is the only way responses reach the client, so a response queued
- * before another is sent before it: a watch's created response precedes its events, and a
- * progress response follows every event queued before it. Event responses are refused when
+ * <p>The queue is the only way responses reach the client and is FIFO with one exception: a
+ * watcher's events may join its event response still waiting in the queue (so a sender that fell
+ * behind writes one response for many revisions), but never across a control response. So a
+ * watch's created response precedes its events, a progress response follows every event queued
+ * before it and precedes every event queued after it, and each watcher's events stay in order. Event responses are refused when
  * the queue is full (the hub then moves the watcher to unsynced); control responses (created,
  * canceled, progress request) are always taken — the sender stops reading requests while the
  * queue is full, which bounds them.
@@ -24,10 +26,14 @@ final class WatchStream {
   private final Runnable syncWakeup;
   private final int maxResponses;
   private final long maxBytes;
+  private final int mergeMaxRevisions;
+  private final long mergeMaxBytes;
 
   // queue, guarded by this
   private final ArrayDeque<Outgoing> queue = new ArrayDeque<>(8);
   private long queuedBytes;
+  /** Control responses queued so far: an event response queued before the last one is closed. */
+  private long controls;
   /** The hub left work undone because the queue was full: wake it when there is room. */
   private boolean syncWaiting;
   private volatile boolean terminated;
@@ -43,25 +49,60 @@ final class WatchStream {
   WatchStream(WatchConfig config, Runnable senderWakeup, Runnable syncWakeup) {
     this.maxResponses = config.queueMaxResponses();
     this.maxBytes = config.queueMaxBytes();
+    this.mergeMaxRevisions = config.maxRevisionsPerResponse();
+    this.mergeMaxBytes = config.maxResponseBytes();
     this.senderWakeup = senderWakeup;
     this.syncWakeup = syncWakeup;
   }
 
-  /** Queues an event or progress-notify response unless the queue is full. */
+  /**
+   * Queues an event or progress-notify response unless the queue is full. Events join their
+   * watcher's response still waiting in the queue when no control response was queued after it
+   * and the result stays within the per-response bounds; the sender is then already awake.
+   */
   boolean offer(Outgoing o) {
+    boolean queued = offerQuietly(o);
+    wake();
+    return queued;
+  }
+
+  /** As {@link #offer} but leaves waking the sender to the caller ({@link #wake}). */
+  boolean offerQuietly(Outgoing o) {
     synchronized (this) {
       if (terminated) {
         return true; // the stream is going away; nothing will be sent
       }
-      if (!queue.isEmpty()
-          && (queue.size() >= maxResponses || queuedBytes + o.bytes() > maxBytes)) {
+      boolean empty = queue.isEmpty();
+      if (!empty && queuedBytes + o.bytes() > maxBytes) {
+        syncWaiting = true;
+        return false;
+      }
+      Watcher w = o.watcher;
+      Outgoing waiting = w == null ? null : w.queued;
+      if (waiting != null && waiting.epoch == controls
+          && waiting.canAbsorb(o, mergeMaxRevisions, mergeMaxBytes)) {
+        waiting.absorb(o);
+        queuedBytes += o.bytes() - Outgoing.OVERHEAD;
+        return true;
+      }
+      if (!empty && queue.size() >= maxResponses) {
         syncWaiting = true;
         return false;
       }
       add(o);
+      if (w == null) {
+        controls++; // a progress notification: later events must not overtake it
+      } else {
+        o.epoch = controls;
+        w.queued = o;
+      }
     }
-    senderWakeup.run();
     return true;
+  }
+
+  /** Wakes the sender: there may be something to send. */
+  void wake() {
+    senderWakeup.run();
   }
 
   /** Queues a control response whatever the queue holds. */
@@ -71,6 +112,7 @@ final class WatchStream {
         return;
       }
       add(o);
+      controls++;
     }
     senderWakeup.run();
   }
@@ -107,6 +149,9 @@ final class WatchStream {
         return null;
       }
       queuedBytes -= o.bytes();
+      if (o.watcher != null && o.watcher.queued == o) {
+        o.watcher.queued = null;
+      }
       if (syncWaiting && queue.size() <= maxResponses / 2 && queuedBytes <= maxBytes / 2) {
         syncWaiting = false;
         wake = true;

@@ -47,6 +47,11 @@ final class Watcher {
   private int bits;
   /** The first revision this watcher has not been offered. Guarded by the hub lock. */
   long nextRev;
+  /**
+   * Its newest event response still in the stream's queue, which may take its next events.
+   * Guarded by the stream's queue monitor.
+   */
+  Outgoing queued;
 
   Watcher(long id, WatchStream stream, ByteString key, ByteString end, int options, long nextRev) {
     this.id = id;

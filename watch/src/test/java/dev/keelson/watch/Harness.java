@@ -45,6 +45,7 @@ final class Harness implements AutoCloseable {
     if (c.hasCompaction()) {
       hub.compacted(c.getCompaction().getRevision());
     }
+    hub.entryApplied(index);
     return store.currentRevision();
   }
 
@@ -85,7 +86,12 @@ final class Harness implements AutoCloseable {
   }
 
   Client client() {
-    return new Client(hub);
+    return new Client(hub, () -> { });
+  }
+
+  /** A client whose sender wake-ups run {@code wakeup}. */
+  Client client(Runnable wakeup) {
+    return new Client(hub, wakeup);
   }
 
   @Override
@@ -99,9 +105,9 @@ final class Harness implements AutoCloseable {
     final WatchHub hub;
     final WatchStream stream;
 
-    Client(WatchHub hub) {
+    Client(WatchHub hub, Runnable wakeup) {
       this.hub = hub;
-      this.stream = hub.openStream(() -> { });
+      this.stream = hub.openStream(wakeup);
     }
 
     void watch(WatchCreateRequest.Builder r) {

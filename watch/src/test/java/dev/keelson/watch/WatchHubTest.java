@@ -3,16 +3,20 @@ package dev.keelson.watch;
 import static dev.keelson.watch.Harness.Client.revisions;
 import static dev.keelson.watch.Harness.b;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import dev.keelson.etcd.etcdserverpb.PutRequest;
 import dev.keelson.etcd.etcdserverpb.WatchCreateRequest;
 import dev.keelson.etcd.mvccpb.Event;
 import dev.keelson.store.mvcc.MvccStore;
+import dev.keelson.store.raft.proto.Command;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,10 +52,11 @@ class WatchHubTest {
     var c = h.client();
     c.watch("a", 0);
     long r1 = h.put("a", "1");
+    List<Outgoing> out = new ArrayList<>(c.poll());
     h.put("b", "1");
     long r2 = h.delete("a");
+    out.addAll(c.poll());
 
-    List<Outgoing> out = c.poll();
     assertThat(out).hasSize(3);
     assertThat(out.get(0).flags()).isEqualTo(Outgoing.CREATED);
     assertThat(out.get(0).watchId()).isZero();
@@ -64,6 +69,63 @@ class WatchHubTest {
     assertThat(del.getType()).isEqualTo(Event.EventType.DELETE);
     assertThat(del.getKv().getModRevision()).isEqualTo(r2);
     assertThat(del.hasPrevKv()).isFalse();
+  }
+
+  @Test
+  void eventsQueuedBehindASlowSenderJoinTheirWatchersResponseButNeverPassAControlResponse() {
+    open(WatchConfig.defaults().withCatchUp(2, 1 << 20, 1000));
+    var c = h.client();
+    c.watch("a", 0);
+    c.watch("b", 0);
+    long first = h.put("a", "1");
+    h.put("b", "1");
+    h.put("a", "2");
+    h.put("a", "3"); // a's response holds 2 revisions, the most: a new one starts
+    c.stream.offerControl(Outgoing.control(-1, h.store.currentRevision(), 0, 0, "")); // progress
+    h.put("b", "2"); // b's waiting response is before the progress response: not joined
+    long last = h.put("a", "4");
+
+    List<Outgoing> out = c.poll();
+    assertThat(out).extracting(Outgoing::watchId, Outgoing::revision).containsExactly(
+        tuple(0L, first - 1), tuple(1L, first - 1), // created
+        tuple(0L, first + 2), tuple(1L, first + 1), tuple(0L, first + 3),
+        tuple(-1L, first + 3), tuple(1L, first + 4), tuple(0L, last));
+    assertThat(out.get(2).events()).extracting(e -> e.getKv().getValue().toStringUtf8())
+        .containsExactly("1", "2");
+    assertThat(revisions(out.subList(2, 5))).containsExactly(first, first + 2, first + 1,
+        first + 3);
+    assertThat(c.stream.queuedBytes()).isZero();
+    // once the sender has taken a response, new events start a new one
+    long next = h.put("a", "5");
+    assertThat(c.poll()).extracting(Outgoing::watchId, Outgoing::revision)
+        .containsExactly(tuple(0L, next));
+  }
+
+  @Test
+  void theSenderIsWokenOnceAnEntrysRevisionsAreAllQueuedSoABatchLeavesAsOneResponse() {
+    open(WatchConfig.defaults());
+    AtomicInteger wakeups = new AtomicInteger();
+    var c = h.client(wakeups::incrementAndGet);
+    c.watchPrefix("p/", 0);
+    assertThat(wakeups.get()).isEqualTo(1); // the created response wakes at once
+    long base = h.store.currentRevision();
+    List<Command> batch = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      batch.add(Command.newBuilder().setPut(PutRequest.newBuilder().setKey(b("p/" + i))
+          .setValue(b("v"))).build());
+    }
+    for (MvccStore.Applied a : h.store.applyAll(1, 100, batch)) {
+      h.hub.applied(a.changes()); // as the state machine tells a batch entry, revision by revision
+    }
+    assertThat(wakeups.get()).isEqualTo(1);
+    h.hub.entryApplied(100);
+    assertThat(wakeups.get()).isEqualTo(2);
+    h.hub.entryApplied(101); // nothing new: no wake-up
+    assertThat(wakeups.get()).isEqualTo(2);
+
+    List<Outgoing> out = c.pollEvents();
+    assertThat(out).singleElement().satisfies(o -> assertThat(o.revision()).isEqualTo(base + 3));
+    assertThat(revisions(out)).isEqualTo(range(base + 1, base + 3));
   }
 
   @Test
@@ -162,10 +224,10 @@ class WatchHubTest {
     h.put("k", "new");
     h.delete("k");
     List<Outgoing> out = c.pollEvents();
-    assertThat(out.stream().filter(o -> o.watchId() == 0).map(o -> o.events().get(0)))
+    assertThat(out.stream().filter(o -> o.watchId() == 0).flatMap(o -> o.events().stream()))
         .allSatisfy(e -> assertThat(e.hasPrevKv()).isTrue())
         .extracting(e -> e.getPrevKv().getValue().toStringUtf8()).containsExactly("old", "new");
-    assertThat(out.stream().filter(o -> o.watchId() == 1).map(o -> o.events().get(0)))
+    assertThat(out.stream().filter(o -> o.watchId() == 1).flatMap(o -> o.events().stream()))
         .hasSize(2).allSatisfy(e -> assertThat(e.hasPrevKv()).isFalse());
   }
 

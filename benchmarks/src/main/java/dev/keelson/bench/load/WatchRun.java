@@ -38,6 +38,7 @@ final class WatchRun {
    * @param measureStartNanos when the first measured put was due
    * @param putsSucceeded measured puts that succeeded: every watcher must have their events
    * @param events measured events received, over all watchers
+   * @param responses the responses that carried them
    * @param lastEventNanos when the last of them arrived
    * @param delivered whether every watcher got every event before the drain bound
    * @param check the watchers' receipts against the successful puts
@@ -45,7 +46,7 @@ final class WatchRun {
    * @param streamErrors streams that failed, by status code
    */
   record Outcome(Stats puts, long measureStartNanos, long putsSucceeded, int watchers,
-      long events, long lastEventNanos, boolean delivered, Receipts.Check check,
+      long events, long responses, long lastEventNanos, boolean delivered, Receipts.Check check,
       long canceledWatchers, Map<Status.Code, Long> streamErrors, List<String> watchTargets,
       List<String> putTargets, String serverVersion) {
 
@@ -91,6 +92,9 @@ final class WatchRun {
       extra.put("putErrors", puts.errors());
       extra.put("eventsExpected", putsSucceeded * watchers);
       extra.put("eventsReceived", events);
+      extra.put("eventResponses", responses);
+      extra.put("eventsPerResponse",
+          responses == 0 ? 0.0 : Math.round(events * 100.0 / responses) / 100.0);
       extra.put("missing", check.missing());
       extra.put("outOfOrder", check.outOfOrder());
       extra.put("unexpected", check.unexpected());
@@ -145,9 +149,9 @@ final class WatchRun {
             options.drainSeconds);
       }
       return new Outcome(stats, pacer.measureStartNanos(), expected.cardinality(),
-          watchers.watchers(), watchers.measuredEvents(), watchers.lastEventNanos(), delivered,
-          watchers.check(expected), watchers.canceled(), watchers.streamErrors(), watchTargets,
-          putTargets, cluster.version());
+          watchers.watchers(), watchers.measuredEvents(), watchers.measuredResponses(),
+          watchers.lastEventNanos(), delivered, watchers.check(expected), watchers.canceled(),
+          watchers.streamErrors(), watchTargets, putTargets, cluster.version());
     } finally {
       if (watchers != null) {
         watchers.close();

@@ -23,6 +23,7 @@ final class Watchers implements AutoCloseable {
   private final List<WatchStream> streams = new ArrayList<>();
   private final int perStream;
   private final LongAdder measuredEvents = new LongAdder();
+  private final LongAdder measuredResponses = new LongAdder();
   private final AtomicLong lastEventNanos = new AtomicLong(Long.MIN_VALUE);
 
   Watchers(List<ManagedChannel> channels, int streams, int perStream, ByteString prefix,
@@ -30,6 +31,7 @@ final class Watchers implements AutoCloseable {
     this.perStream = perStream;
     WatchStream.Fleet fleet = (n, nanos) -> {
       measuredEvents.add(n);
+      measuredResponses.increment();
       lastEventNanos.accumulateAndGet(nanos,
           (a, b) -> a == Long.MIN_VALUE || b - a > 0 ? b : a);
     };
@@ -84,6 +86,11 @@ final class Watchers implements AutoCloseable {
 
   long measuredEvents() {
     return measuredEvents.sum();
+  }
+
+  /** Responses that carried measured events. */
+  long measuredResponses() {
+    return measuredResponses.sum();
   }
 
   /** When the last measured event arrived, or {@code Long.MIN_VALUE}. */

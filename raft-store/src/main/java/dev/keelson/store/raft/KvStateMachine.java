@@ -75,6 +75,12 @@ public final class KvStateMachine extends BaseStateMachine {
     /** A compaction was applied. */
     default void compacted(long compactRevision) {}
 
+    /**
+     * Everything the entry at {@code index} changed has been told (a batch entry tells many
+     * revisions first): the moment to hand the entry's work to other threads at once.
+     */
+    default void entryApplied(long index) {}
+
     /** A lease was granted or renewed by the entry at {@code index}: its countdown restarts. */
     default void leaseRenewed(long id, long ttl, long index) {}
 
@@ -98,6 +104,11 @@ public final class KvStateMachine extends BaseStateMachine {
         @Override
         public void compacted(long compactRevision) {
           ls.forEach(l -> l.compacted(compactRevision));
+        }
+
+        @Override
+        public void entryApplied(long index) {
+          ls.forEach(l -> l.entryApplied(index));
         }
 
         @Override
@@ -195,6 +206,7 @@ public final class KvStateMachine extends BaseStateMachine {
       store().recordApplied(entry.getTerm(), entry.getIndex());
       result = failure("BAD_COMMAND");
     }
+    listener.entryApplied(entry.getIndex());
     updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
     appliedWaiters.advance(entry.getIndex());
     return CompletableFuture.completedFuture(toMessage(result));
