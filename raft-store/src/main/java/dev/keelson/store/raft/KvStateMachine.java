@@ -22,12 +22,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.statemachine.StateMachineStorage;
@@ -43,8 +47,10 @@ import org.slf4j.LoggerFactory;
  * the log (by the etcd API layer), applied one at a time in log order, deterministically, and
  * their results returned to whichever master proposed them. Queries run after ReadIndex.
  *
- * <p>Snapshots are RocksDB checkpoints ({@link SnapshotStore}). On a follower that installed a
- * snapshot from the leader, {@link #reinitialize} swaps the store for the installed copy.
+ * <p>Snapshots are RocksDB checkpoints ({@link SnapshotStore}), taken on a thread of their own
+ * so that applying never waits for the memtable flush a checkpoint makes ({@link #takeSnapshot}).
+ * On a follower that installed a snapshot from the leader, {@link #reinitialize} swaps the store
+ * for the installed copy.
  *
  * <p>Ratis replays the log from the latest snapshot on every start, but the store persists each
  * applied entry itself and is usually ahead of that snapshot; {@link #initialize} therefore
@@ -58,6 +64,9 @@ public final class KvStateMachine extends BaseStateMachine {
   private final SnapshotStore snapshots;
   private final StoreListener listener;
   private final AppliedWaiters appliedWaiters = new AppliedWaiters();
+  private final ExecutorService snapshotter;
+  /** The checkpoint being taken, or null; apply thread only. */
+  private CompletableFuture<Long> pendingSnapshot;
   private volatile MvccStore store;
 
   /**
@@ -129,6 +138,11 @@ public final class KvStateMachine extends BaseStateMachine {
     this.storeDir = dataDir.resolve("store");
     this.snapshots = new SnapshotStore(dataDir.resolve("snapshots"));
     this.listener = listener;
+    this.snapshotter = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "snapshot-" + nodeId);
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /** Completes once this master has applied the entry at {@code index}. */
@@ -298,22 +312,65 @@ public final class KvStateMachine extends BaseStateMachine {
     return Message.valueOf(ByteString.copyFrom(r.toByteArray()));
   }
 
+  /**
+   * Ratis' apply thread asks for a snapshot every {@code snapshotThreshold} entries, and keeps
+   * asking (on each later apply round) until it gets an index. The first call starts a
+   * checkpoint of the store where it stands on the snapshot thread and answers "none yet"
+   * ({@link RaftLog#INVALID_LOG_INDEX}), as do the calls while it runs; the first call after it
+   * finished answers its index, and Ratis then purges the log up to it. A RocksDB checkpoint
+   * flushes the memtable first, which took 0.3–0.5 s under load: applying goes on meanwhile.
+   *
+   * <p>The checkpoint is named after the (term, index) the store had applied when it was asked
+   * for, and may hold a few later entries too: every entry is applied at most once whatever the
+   * store holds (the store skips an index it has applied), so a snapshot a little ahead of its
+   * name is restored, installed and replayed onto correctly.
+   */
   @Override
   public long takeSnapshot() throws IOException {
-    return checkpoint(store());
+    CompletableFuture<Long> pending = pendingSnapshot;
+    if (pending != null) {
+      if (!pending.isDone()) {
+        return RaftLog.INVALID_LOG_INDEX;
+      }
+      pendingSnapshot = null;
+      long index = pending.join();
+      if (index >= 0) {
+        return index;
+      }
+    }
+    MvccStore s = store();
+    TermIndex ti = TermIndex.valueOf(s.appliedTerm(), s.appliedIndex());
+    if (Files.exists(snapshots.pathFor(ti))) {
+      return ti.getIndex();
+    }
+    pendingSnapshot = CompletableFuture.supplyAsync(() -> {
+      try {
+        return checkpoint(s, ti);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("[{}] snapshot at {} failed; the next request retries", nodeId, ti, e);
+        return RaftLog.INVALID_LOG_INDEX;
+      }
+    }, snapshotter);
+    return RaftLog.INVALID_LOG_INDEX;
   }
 
   /** Snapshots the store at its applied (term, index), unless that snapshot exists. */
   private long checkpoint(MvccStore s) throws IOException {
-    TermIndex ti = TermIndex.valueOf(s.appliedTerm(), s.appliedIndex());
+    return checkpoint(s, TermIndex.valueOf(s.appliedTerm(), s.appliedIndex()));
+  }
+
+  /** Checkpoints the store as the snapshot {@code ti}, unless that snapshot exists. */
+  private long checkpoint(MvccStore s, TermIndex ti) throws IOException {
     Path target = snapshots.pathFor(ti);
     if (!Files.exists(target)) {
+      long t0 = System.nanoTime();
       Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
       SnapshotStore.deleteTree(tmp);
       s.checkpoint(tmp);
       Files.move(tmp, target);
       snapshots.prune();
-      LOG.info("[{}] took snapshot {} at revision {}", nodeId, ti, s.currentRevision());
+      LOG.info("[{}] took snapshot {} at revision {} in {} ms", nodeId, ti, s.currentRevision(),
+          (System.nanoTime() - t0) / 1_000_000);
     }
     return ti.getIndex();
   }
@@ -392,6 +449,14 @@ public final class KvStateMachine extends BaseStateMachine {
 
   @Override
   public void close() throws IOException {
+    snapshotter.shutdown(); // a checkpoint under way finishes first: closing the store waits
+    try {
+      if (!snapshotter.awaitTermination(30, TimeUnit.SECONDS)) {
+        LOG.warn("[{}] snapshot still running at close", nodeId);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     closeStore();
     super.close();
   }

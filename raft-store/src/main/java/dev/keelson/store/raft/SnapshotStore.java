@@ -126,8 +126,8 @@ final class SnapshotStore implements StateMachineStorage {
   }
 
   @Override
-  public void cleanupOldSnapshots(SnapshotRetentionPolicy policy) throws IOException {
-    prune();
+  public void cleanupOldSnapshots(SnapshotRetentionPolicy policy) {
+    // each new snapshot prunes the old ones itself; Ratis calls this after every request
   }
 
   @Override
