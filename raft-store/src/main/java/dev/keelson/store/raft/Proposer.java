@@ -18,11 +18,19 @@ import java.util.function.Function;
  * nobody, and many clients share the per-entry cost (replication, log sync, apply, one store
  * write), which is what limits write throughput.
  *
+ * <p>An entry holds its slot until it is committed ({@code send} completes), not until this
+ * master has applied it too ({@code settle}): on a follower the local apply trails the leader's
+ * answer by a replication round, and holding the slot through it halved the rate at which a
+ * follower's entries left.
+ *
  * <p>Each request still gets its own revision and its own result; a batch that fails in Raft
  * (no leader, timeout) fails every request in it, exactly as separate entries would have.
+ *
+ * @param <C> what {@code send} answers once the entry is committed
  */
-final class Proposer {
-  private final Function<Command, CompletableFuture<Result>> send;
+final class Proposer<C> {
+  private final Function<Command, CompletableFuture<C>> send;
+  private final Function<C, CompletableFuture<Result>> settle;
   private final Executor executor;
   private final int maxInFlight;
   private final int maxCommands;
@@ -33,18 +41,21 @@ final class Proposer {
   private record Pending(Command cmd, CompletableFuture<Result> reply) {}
 
   /**
-   * @param send proposes one entry and completes with its applied result
+   * @param send proposes one entry and completes once it is committed
+   * @param settle turns that into the entry's result, once this master may answer with it
    * @param executor where an entry's completion is handled and the next entry sent: never on
    *     the thread that completed it, which may hold Raft's locks
    * @param maxBytes a batch stops growing at this many bytes of commands (one command always
    *     fits, whatever its size)
    */
-  Proposer(Function<Command, CompletableFuture<Result>> send, Executor executor,
-      int maxInFlight, int maxCommands, long maxBytes) {
+  Proposer(Function<Command, CompletableFuture<C>> send,
+      Function<C, CompletableFuture<Result>> settle, Executor executor, int maxInFlight,
+      int maxCommands, long maxBytes) {
     if (maxInFlight < 1 || maxCommands < 1) {
       throw new IllegalArgumentException("maxInFlight and maxCommands must be at least 1");
     }
     this.send = send;
+    this.settle = settle;
     this.executor = executor;
     this.maxInFlight = maxInFlight;
     this.maxCommands = maxCommands;
@@ -73,7 +84,7 @@ final class Proposer {
     List<Pending> batch;
     while ((batch = take()) != null) {
       List<Pending> sent = batch;
-      CompletableFuture<Result> reply;
+      CompletableFuture<C> reply;
       try {
         reply = send.apply(entryOf(sent));
       } catch (RuntimeException e) {
@@ -82,7 +93,7 @@ final class Proposer {
       if (reply.isDone()) {
         finish(sent, reply); // loop rather than recurse when replies come back at once
       } else {
-        CompletableFuture<Result> r = reply;
+        CompletableFuture<C> r = reply;
         reply.whenCompleteAsync((v, t) -> {
           finish(sent, r);
           pump();
@@ -118,13 +129,29 @@ final class Proposer {
     return Command.newBuilder().setBatch(b).build();
   }
 
-  private void finish(List<Pending> batch, CompletableFuture<Result> reply) {
+  /** The entry is committed or failed: its slot is free; its requests get their results. */
+  private void finish(List<Pending> batch, CompletableFuture<C> committed) {
     synchronized (this) {
       inFlight--;
     }
+    CompletableFuture<Result> settled;
+    try {
+      settled = settle.apply(committed.join());
+    } catch (RuntimeException e) {
+      settled = CompletableFuture.failedFuture(e);
+    }
+    if (settled.isDone()) {
+      answer(batch, settled);
+    } else {
+      CompletableFuture<Result> r = settled;
+      settled.whenCompleteAsync((v, t) -> answer(batch, r), executor);
+    }
+  }
+
+  private static void answer(List<Pending> batch, CompletableFuture<Result> settled) {
     Result r;
     try {
-      r = reply.join();
+      r = settled.join();
     } catch (CompletionException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       batch.forEach(p -> p.reply().completeExceptionally(cause));

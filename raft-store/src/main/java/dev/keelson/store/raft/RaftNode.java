@@ -74,8 +74,8 @@ public final class RaftNode implements AutoCloseable {
         return t;
       });
   private final ReadBarrier readBarrier = new ReadBarrier(this::readIndexRound, callbacks);
-  private final Proposer proposer = new Proposer(this::propose, callbacks,
-      Integer.getInteger("keelson.raft.max-inflight", 2), 1000, 2L << 20);
+  private final Proposer<Committed> proposer = new Proposer<>(this::commit, this::settle,
+      callbacks, Integer.getInteger("keelson.raft.max-inflight", 2), 1000, 2L << 20);
   /** Replaced when Ratis closes it: an ordered async client is unusable after a retry failure. */
   private final AtomicReference<RaftClient> client = new AtomicReference<>();
 
@@ -200,23 +200,34 @@ public final class RaftNode implements AutoCloseable {
     return Proposer.batchable(cmd) ? proposer.submit(cmd) : propose(cmd);
   }
 
+  /** An entry the leader applied: its result there, and its log index. */
+  private record Committed(Result result, long index) {}
+
   /** Proposes one entry. */
   private CompletableFuture<Result> propose(Command cmd) {
+    return commit(cmd).thenCompose(this::settle);
+  }
+
+  /** Proposes one entry; completes when the leader has applied it. */
+  private CompletableFuture<Committed> commit(Command cmd) {
     Message m = Message.valueOf(ByteString.copyFrom(cmd.toByteArray()));
     CompletableFuture<RaftClientReply> sent = isLeader()
         ? submitLocally(m, RaftClientRequest.writeRequestType()).thenComposeAsync(reply ->
             notLeader(reply) ? call(c -> c.async().send(m)) : CompletableFuture.completedFuture(reply),
             callbacks)
         : call(c -> c.async().send(m));
-    return sent.thenCompose(reply -> {
-      Result r = resultOf(reply);
-      // reply once this master applied the entry too (the leader answered for itself), so the
-      // client's next request here sees the write; a master that cannot catch up in time does
-      // not hold a committed result back
-      return stateMachine.awaitApplied(reply.getLogIndex())
-          .completeOnTimeout(null, LOCAL_APPLY_WAIT_MS, TimeUnit.MILLISECONDS)
-          .thenApply(v -> r);
-    });
+    return sent.thenApply(reply -> new Committed(resultOf(reply), reply.getLogIndex()));
+  }
+
+  /**
+   * The result, once this master applied the entry too (the leader answered for itself), so
+   * the client's next request here sees the write; a master that cannot catch up in time does
+   * not hold a committed result back.
+   */
+  private CompletableFuture<Result> settle(Committed c) {
+    return stateMachine.awaitApplied(c.index())
+        .completeOnTimeout(null, LOCAL_APPLY_WAIT_MS, TimeUnit.MILLISECONDS)
+        .thenApply(v -> c.result());
   }
 
   /**

@@ -40,6 +40,12 @@ class ProposerTest {
         .setHeader(ResponseHeader.newBuilder().setRevision(rev))).build();
   }
 
+  /** A proposer whose requests are answered as soon as their entry is committed. */
+  private Proposer<Result> proposer(int maxInFlight, int maxCommands, long maxBytes) {
+    return new Proposer<>(this::send, CompletableFuture::completedFuture, Runnable::run,
+        maxInFlight, maxCommands, maxBytes);
+  }
+
   /** Answers entry {@code i} as the state machine would, one revision per command. */
   private void answer(int i, long firstRev) {
     Command e = entries.get(i);
@@ -56,7 +62,7 @@ class ProposerTest {
 
   @Test
   void aLoneRequestGoesAtOnceAndThoseArrivingMeanwhileShareTheNextEntryInOrder() {
-    Proposer p = new Proposer(this::send, Runnable::run, 1, 100, 1 << 20);
+    Proposer<Result> p = proposer(1, 100, 1 << 20);
     CompletableFuture<Result> first = p.submit(put("a", 10));
     assertThat(entries).hasSize(1);
     assertThat(entries.get(0).hasPut()).isTrue(); // a batch of one is sent as itself
@@ -80,8 +86,28 @@ class ProposerTest {
   }
 
   @Test
+  void anEntryFreesItsSlotOnceCommittedWhileItsRequestsWaitForThisMastersApply() {
+    CompletableFuture<Void> appliedHere = new CompletableFuture<>();
+    Proposer<Result> p = new Proposer<>(this::send, r -> appliedHere.thenApply(v -> r),
+        Runnable::run, 1, 100, 1 << 20);
+    CompletableFuture<Result> first = p.submit(put("a", 1));
+    CompletableFuture<Result> second = p.submit(put("b", 1));
+    assertThat(entries).hasSize(1);
+
+    answer(0, 7); // committed; this master has not applied it yet
+    assertThat(entries).hasSize(2); // the slot is free: the next entry left at once
+    assertThat(first).isNotDone();
+    answer(1, 8);
+    assertThat(second).isNotDone();
+
+    appliedHere.complete(null);
+    assertThat(first.join().getPut().getHeader().getRevision()).isEqualTo(7);
+    assertThat(second.join().getPut().getHeader().getRevision()).isEqualTo(8);
+  }
+
+  @Test
   void batchesStopAtTheByteAndCountLimitsButAnOversizedCommandStillGoes() {
-    Proposer p = new Proposer(this::send, Runnable::run, 1, 3, 250);
+    Proposer<Result> p = proposer(1, 3, 250);
     p.submit(put("first", 10));
     p.submit(put("big", 1000));
     for (int i = 0; i < 5; i++) {
@@ -97,7 +123,7 @@ class ProposerTest {
 
   @Test
   void aFailedEntryFailsEveryRequestInItAndLaterRequestsStillGo() {
-    Proposer p = new Proposer(this::send, Runnable::run, 1, 100, 1 << 20);
+    Proposer<Result> p = proposer(1, 100, 1 << 20);
     p.submit(put("a", 1));
     CompletableFuture<Result> x = p.submit(put("x", 1));
     CompletableFuture<Result> y = p.submit(put("y", 1));
@@ -118,10 +144,10 @@ class ProposerTest {
   @Test
   void repliesThatComeBackAtOnceDrainTheQueueWithoutRecursion() {
     List<Command> sent = new ArrayList<>();
-    Proposer p = new Proposer(c -> {
+    Proposer<Result> p = new Proposer<>(c -> {
       sent.add(c);
-      return CompletableFuture.failedFuture(new IllegalStateException("stopped"));
-    }, Runnable::run, 2, 1, 1 << 20);
+      return CompletableFuture.<Result>failedFuture(new IllegalStateException("stopped"));
+    }, CompletableFuture::completedFuture, Runnable::run, 2, 1, 1 << 20);
     List<CompletableFuture<Result>> all = new ArrayList<>();
     for (int i = 0; i < 10_000; i++) {
       all.add(p.submit(put("k" + i, 1)));
