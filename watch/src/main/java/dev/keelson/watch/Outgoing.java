@@ -114,7 +114,8 @@ final class Outgoing {
 
   /** Whether {@code later} (the same watcher's next events) fits in this response. */
   boolean canAbsorb(Outgoing later, int maxRevisions, long maxBytes) {
-    return revisions + later.revisions <= maxRevisions && bytes + later.bytes - OVERHEAD <= maxBytes;
+    return revisions + later.revisions <= maxRevisions
+        && bytes + later.bytes - OVERHEAD <= maxBytes;
   }
 
   /** Appends the same watcher's later events; the header moves to their revision. */

@@ -12,10 +12,10 @@ import java.util.Map;
  * watcher's events may join its event response still waiting in the queue (so a sender that fell
  * behind writes one response for many revisions), but never across a control response. So a
  * watch's created response precedes its events, a progress response follows every event queued
- * before it and precedes every event queued after it, and each watcher's events stay in order. Event responses are refused when
- * the queue is full (the hub then moves the watcher to unsynced); control responses (created,
- * canceled, progress request) are always taken — the sender stops reading requests while the
- * queue is full, which bounds them.
+ * before it and precedes every event queued after it, and each watcher's events stay in order.
+ * Event responses are refused when the queue is full (the hub then moves the watcher to
+ * unsynced); control responses (created, canceled, progress request) are always taken — the
+ * sender stops reading requests while the queue is full, which bounds them.
  *
  * <p>Locks: fields marked "hub lock" are guarded by {@link WatchHub}'s lock; the queue by this
  * object's monitor, which is taken after the hub lock, never before it, and never held while
@@ -62,7 +62,9 @@ final class WatchStream {
    */
   boolean offer(Outgoing o) {
     boolean queued = offerQuietly(o);
-    wake();
+    if (queued) {
+      wake();
+    }
     return queued;
   }
 
