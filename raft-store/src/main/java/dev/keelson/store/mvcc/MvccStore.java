@@ -563,6 +563,34 @@ public final class MvccStore implements AutoCloseable {
 
   // ---- snapshots and status ------------------------------------------------------------
 
+  /** The (term, index) of the last entry a store applied. */
+  public record AppliedPosition(long term, long index) {}
+
+  /**
+   * The last entry applied by the store (or checkpoint) in {@code dir}, read from a read-only
+   * open of it: what a checkpoint taken while entries were being applied actually holds.
+   */
+  public static AppliedPosition appliedOf(Path dir) {
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    try (DBOptions o = new DBOptions(); ColumnFamilyOptions cfo = new ColumnFamilyOptions()) {
+      List<ColumnFamilyDescriptor> cfs = List.of(
+          new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfo),
+          new ColumnFamilyDescriptor(ascii("meta"), cfo));
+      try (RocksDB ro = RocksDB.openReadOnly(o, dir.toString(), cfs, handles)) {
+        byte[] applied = ro.get(handles.get(1), META_APPLIED);
+        if (applied == null) {
+          return new AppliedPosition(0, 0);
+        }
+        ByteBuffer b = ByteBuffer.wrap(applied);
+        return new AppliedPosition(b.getLong(), b.getLong());
+      } finally {
+        handles.forEach(ColumnFamilyHandle::close);
+      }
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("cannot read the applied index of " + dir, e);
+    }
+  }
+
   /** Writes a consistent, self-contained copy of the store into {@code target} (must not exist). */
   public void checkpoint(Path target) {
     lifecycle.readLock().lock();

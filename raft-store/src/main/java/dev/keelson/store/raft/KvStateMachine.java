@@ -320,10 +320,8 @@ public final class KvStateMachine extends BaseStateMachine {
    * finished answers its index, and Ratis then purges the log up to it. A RocksDB checkpoint
    * flushes the memtable first, which took 0.3–0.5 s under load: applying goes on meanwhile.
    *
-   * <p>The checkpoint is named after the (term, index) the store had applied when it was asked
-   * for, and may hold a few later entries too: every entry is applied at most once whatever the
-   * store holds (the store skips an index it has applied), so a snapshot a little ahead of its
-   * name is restored, installed and replayed onto correctly.
+   * <p>The checkpoint may hold a few entries applied after it was asked for; it is named after
+   * the last entry it really holds ({@link #checkpoint(MvccStore, TermIndex)}).
    */
   @Override
   public long takeSnapshot() throws IOException {
@@ -359,20 +357,33 @@ public final class KvStateMachine extends BaseStateMachine {
     return checkpoint(s, TermIndex.valueOf(s.appliedTerm(), s.appliedIndex()));
   }
 
-  /** Checkpoints the store as the snapshot {@code ti}, unless that snapshot exists. */
+  /**
+   * Checkpoints the store, asked for at {@code ti}, unless that snapshot exists; returns the
+   * snapshot's index. A checkpoint taken while entries are applied may hold a few entries past
+   * {@code ti}: it is named after the entry it really holds last (read back from it), because
+   * Ratis, after installing or loading a snapshot, hands the state machine the entries after
+   * the snapshot's name, and its applied index must never go backwards.
+   */
   private long checkpoint(MvccStore s, TermIndex ti) throws IOException {
-    Path target = snapshots.pathFor(ti);
-    if (!Files.exists(target)) {
-      long t0 = System.nanoTime();
-      Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+    if (Files.exists(snapshots.pathFor(ti))) {
+      return ti.getIndex();
+    }
+    long t0 = System.nanoTime();
+    Path tmp = snapshots.pathFor(ti).resolveSibling(snapshots.pathFor(ti).getFileName() + ".tmp");
+    SnapshotStore.deleteTree(tmp);
+    s.checkpoint(tmp);
+    MvccStore.AppliedPosition held = MvccStore.appliedOf(tmp);
+    TermIndex actual = TermIndex.valueOf(held.term(), held.index());
+    Path target = snapshots.pathFor(actual);
+    if (Files.exists(target)) {
       SnapshotStore.deleteTree(tmp);
-      s.checkpoint(tmp);
+    } else {
       Files.move(tmp, target);
       snapshots.prune();
-      LOG.info("[{}] took snapshot {} at revision {} in {} ms", nodeId, ti, s.currentRevision(),
-          (System.nanoTime() - t0) / 1_000_000);
+      LOG.info("[{}] took snapshot {} at revision {} in {} ms", nodeId, actual,
+          s.currentRevision(), (System.nanoTime() - t0) / 1_000_000);
     }
-    return ti.getIndex();
+    return actual.getIndex();
   }
 
   @Override

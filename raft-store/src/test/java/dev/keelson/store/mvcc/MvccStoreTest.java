@@ -14,6 +14,7 @@ import dev.keelson.store.raft.proto.Command;
 import dev.keelson.store.raft.proto.Result;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,35 @@ class MvccStoreTest {
     try (MvccStore s = MvccStore.open(dir)) {
       assertThat(s.currentRevision()).isEqualTo(1);
       assertThat(put(s, b("a"), "x").getPut().getHeader().getRevision()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aCheckpointTellsWhichEntryItHoldsLastEvenWhenEntriesKeepComing() throws Exception {
+    try (MvccStore s = MvccStore.open(dir.resolve("store"))) {
+      for (int i = 0; i < 5; i++) {
+        put(s, b("k" + i), "v");
+      }
+      AtomicBoolean stop = new AtomicBoolean();
+      Thread applier = new Thread(() -> {
+        while (!stop.get()) {
+          put(s, b("more"), "v");
+        }
+      });
+      long asked = s.appliedIndex();
+      applier.start();
+      try {
+        s.checkpoint(dir.resolve("cp"));
+      } finally {
+        stop.set(true);
+        applier.join();
+      }
+      MvccStore.AppliedPosition held = MvccStore.appliedOf(dir.resolve("cp"));
+      assertThat(held.term()).isEqualTo(1);
+      assertThat(held.index()).isBetween(asked, s.appliedIndex());
+      try (MvccStore copy = MvccStore.open(dir.resolve("cp"))) {
+        assertThat(copy.appliedIndex()).isEqualTo(held.index());
+      }
     }
   }
 
