@@ -64,12 +64,32 @@ public final class PresencePoller implements AutoCloseable {
     });
   }
 
-  /** Starts polling the {@code expected} keys under {@code prefix} on the given masters. */
+  /**
+   * Starts polling the {@code expected} keys under {@code prefix} on the given masters, once
+   * every one of them shows them all: a write is answered once the master that took it applied
+   * it, and another master may apply it a moment later, which a first poll must not take for
+   * the keys having gone.
+   */
   public static PresencePoller start(List<EtcdClient> clients, String prefix, long expected,
       Duration period) {
     PresencePoller p = new PresencePoller(clients, prefix, expected);
+    try {
+      await("every master shows the " + expected + " keys under " + prefix)
+          .atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5))
+          .until(() -> clients.stream().allMatch(c -> p.count(c) == expected));
+    } catch (RuntimeException e) {
+      p.close();
+      throw e;
+    }
     p.timer.scheduleWithFixedDelay(p::pollOnce, 0, period.toMillis(), TimeUnit.MILLISECONDS);
     return p;
+  }
+
+  /** The keys under the prefix by a serializable (local) read of that master. */
+  private long count(EtcdClient c) {
+    return c.kv().withDeadlineAfter(1, TimeUnit.SECONDS).range(RangeRequest.newBuilder()
+        .setKey(prefix).setRangeEnd(end).setSerializable(true).setCountOnly(true).build())
+        .getCount();
   }
 
   private void pollOnce() {
@@ -77,9 +97,7 @@ public final class PresencePoller implements AutoCloseable {
       long sent = System.nanoTime();
       long count;
       try {
-        count = c.kv().withDeadlineAfter(1, TimeUnit.SECONDS).range(RangeRequest.newBuilder()
-            .setKey(prefix).setRangeEnd(end).setSerializable(true).setCountOnly(true).build())
-            .getCount();
+        count = count(c);
       } catch (RuntimeException e) {
         continue;
       }
