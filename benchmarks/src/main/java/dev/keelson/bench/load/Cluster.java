@@ -1,9 +1,7 @@
 package dev.keelson.bench.load;
 
-import com.google.protobuf.ByteString;
-import dev.keelson.etcd.etcdserverpb.KVGrpc;
+import dev.keelson.bench.watch.Channels;
 import dev.keelson.etcd.etcdserverpb.MaintenanceGrpc;
-import dev.keelson.etcd.etcdserverpb.RangeRequest;
 import dev.keelson.etcd.etcdserverpb.StatusRequest;
 import dev.keelson.etcd.etcdserverpb.StatusResponse;
 import io.grpc.ManagedChannel;
@@ -45,7 +43,7 @@ final class Cluster {
       } catch (RuntimeException ex) {
         throw new IllegalStateException("Maintenance.Status on " + e + " failed: " + ex, ex);
       } finally {
-        closeAll(List.of(c));
+        Channels.closeAll(List.of(c));
       }
     }
     return new Cluster(members);
@@ -110,24 +108,8 @@ final class Cluster {
     for (int i = 0; i < n; i++) {
       ManagedChannel c = open(endpoints.get(i % endpoints.size()));
       out.add(c);
-      KVGrpc.newBlockingStub(c).withDeadlineAfter(30, TimeUnit.SECONDS).range(RangeRequest
-          .newBuilder().setKey(ByteString.copyFromUtf8("keelson-bench/connect"))
-          .setSerializable(true).build());
+      Channels.connect(c);
     }
     return out;
-  }
-
-  /** The newest revision, read linearizably through {@code c}. */
-  static long revision(ManagedChannel c) {
-    return KVGrpc.newBlockingStub(c).withDeadlineAfter(30, TimeUnit.SECONDS).range(RangeRequest
-        .newBuilder().setKey(ByteString.copyFromUtf8("keelson-bench/revision")).build())
-        .getHeader().getRevision();
-  }
-
-  static void closeAll(List<ManagedChannel> channels) throws InterruptedException {
-    channels.forEach(ManagedChannel::shutdownNow);
-    for (ManagedChannel c : channels) {
-      c.awaitTermination(10, TimeUnit.SECONDS);
-    }
   }
 }

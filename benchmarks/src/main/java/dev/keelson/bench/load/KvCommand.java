@@ -1,6 +1,7 @@
 package dev.keelson.bench.load;
 
 import com.google.protobuf.ByteString;
+import dev.keelson.bench.watch.Channels;
 import io.grpc.ManagedChannel;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -85,7 +86,7 @@ abstract class KvCommand implements Callable<Integer> {
       return 0;
     } finally {
       timer.shutdownNow();
-      Cluster.closeAll(channels);
+      Channels.closeAll(channels);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.keelson.bench.load;
 
 import com.google.protobuf.ByteString;
+import dev.keelson.bench.watch.Channels;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import java.io.PrintStream;
@@ -129,7 +130,7 @@ final class WatchRun {
       channels.addAll(watchChannels);
       ByteString prefix = ByteString.copyFromUtf8("keelson-bench/" + workload + "/"
           + Long.toString(System.currentTimeMillis(), 36) + "/");
-      long base = Cluster.revision(putChannels.get(0)) + 1;
+      long base = Channels.revision(putChannels.get(0)) + 1;
       long t0 = System.nanoTime();
       watchers = new Watchers(watchChannels, options.streams, options.watchersPerStream, prefix,
           WatchPutOperation.measuredPrefix(prefix), base, onEvent);
@@ -157,7 +158,7 @@ final class WatchRun {
         watchers.close();
       }
       timer.shutdownNow();
-      Cluster.closeAll(channels);
+      Channels.closeAll(channels);
     }
   }
 

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Plaintext gRPC connections to etcd v3 endpoints (host:port), as the benchmark uses them. */
-final class Channels {
+public final class Channels {
   private Channels() {}
 
   /**
@@ -26,7 +26,7 @@ final class Channels {
   }
 
   /** Makes the channel connect now, so that later measurements do not include connecting. */
-  static void connect(ManagedChannel c) {
+  public static void connect(ManagedChannel c) {
     KVGrpc.newBlockingStub(c).withDeadlineAfter(30, TimeUnit.SECONDS).range(RangeRequest
         .newBuilder().setKey(ByteString.copyFromUtf8("keelson-bench/connect"))
         .setSerializable(true).build());
@@ -38,13 +38,13 @@ final class Channels {
   }
 
   /** The newest revision, read linearizably. */
-  static long revision(ManagedChannel c) {
+  public static long revision(ManagedChannel c) {
     return KVGrpc.newBlockingStub(c).withDeadlineAfter(30, TimeUnit.SECONDS).range(RangeRequest
         .newBuilder().setKey(ByteString.copyFromUtf8("keelson-bench/revision")).build())
         .getHeader().getRevision();
   }
 
-  static void closeAll(List<ManagedChannel> channels) throws InterruptedException {
+  public static void closeAll(List<ManagedChannel> channels) throws InterruptedException {
     channels.forEach(ManagedChannel::shutdownNow);
     for (ManagedChannel c : channels) {
       c.awaitTermination(10, TimeUnit.SECONDS);
