@@ -1,7 +1,9 @@
 package dev.keelson.watch;
 
+import com.google.protobuf.ByteString;
 import dev.keelson.etcd.mvccpb.Event;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +16,10 @@ import java.util.Map;
  *
  * <p>Like etcd's watcherBatch: the events are matched once against a group of all the watchers,
  * and a watcher's batch holds whole revisions only and stops after the revision that reaches
- * {@code maxRevisions} revisions with events or {@code maxBytes} bytes.
+ * {@code maxRevisions} revisions with events or {@code maxBytes} bytes. Watchers that would get
+ * the same batch — same key or range, same filters and prev_kv, same starting revision, as the
+ * many watchers of one prefix that fell behind together — share one: it is built once and its
+ * event list handed to each of them (lists are never modified once built).
  */
 final class CatchUp {
   private CatchUp() {}
@@ -27,6 +32,17 @@ final class CatchUp {
    */
   record Batch(List<Event> events, long bytes, long nextRev) {}
 
+  /** What decides a watcher's batch, so watchers with equal ones share it. */
+  private record Same(ByteString key, ByteString end, int options, long from) {
+    static Same of(Chosen c) {
+      Watcher w = c.watcher();
+      int options = (w.has(Watcher.PREV_KV) ? Watcher.PREV_KV : 0)
+          | (w.has(Watcher.NO_PUT) ? Watcher.NO_PUT : 0)
+          | (w.has(Watcher.NO_DELETE) ? Watcher.NO_DELETE : 0);
+      return new Same(w.key, w.end, options, c.from());
+    }
+  }
+
   /**
    * Matches {@code source} — every revision from the smallest {@code from} of the chosen
    * watchers up to {@code sourceEnd}, in order — against the chosen watchers.
@@ -38,9 +54,16 @@ final class CatchUp {
       long compactRev, int maxRevisions, long maxBytes) {
     WatcherGroup group = new WatcherGroup();
     Map<Watcher, Acc> accs = new IdentityHashMap<>(chosen.size() * 2);
+    Map<Same, Acc> shared = new HashMap<>();
+    List<Acc> perChosen = new ArrayList<>(chosen.size());
     for (Chosen c : chosen) {
-      group.add(c.watcher());
-      accs.put(c.watcher(), new Acc(c.from()));
+      Acc acc = shared.computeIfAbsent(Same.of(c), k -> {
+        Acc a = new Acc(c.from());
+        group.add(c.watcher()); // the first of its kind matches for all of them
+        accs.put(c.watcher(), a);
+        return a;
+      });
+      perChosen.add(acc);
     }
     for (RevisionEntry e : source) {
       for (int i = 0; i < e.size(); i++) {
@@ -50,8 +73,9 @@ final class CatchUp {
       }
     }
     List<Batch> out = new ArrayList<>(chosen.size());
-    for (Chosen c : chosen) {
-      Acc a = accs.get(c.watcher());
+    for (int i = 0; i < chosen.size(); i++) {
+      Chosen c = chosen.get(i);
+      Acc a = perChosen.get(i);
       long next = a.moreRev != 0 ? a.moreRev : Math.max(c.from(), sourceEnd + 1);
       out.add(new Batch(a.events == null ? List.of() : a.events, a.bytes, next));
     }

@@ -254,6 +254,31 @@ class WatchHubTest {
     assertThat(got.get(got.size() - 1).revision()).isEqualTo(last);
   }
 
+
+  @Test
+  void watchersThatCatchUpAlikeShareOneBatchAndOthersGetTheirOwn() {
+    open(WatchConfig.defaults());
+    long first = h.put("p/a", "0");
+    for (int i = 1; i < 20; i++) {
+      h.put(i % 2 == 0 ? "p/a" : "p/b", "" + i);
+    }
+    var c = h.client();
+    c.watchPrefix("p/", first);
+    c.watchPrefix("p/", first);
+    c.watch("p/a", first); // another key: its own batch
+    c.watch(WatchCreateRequest.newBuilder().setKey(b("p/")).setRangeEnd(b("p0"))
+        .setStartRevision(first).addFilters(WatchCreateRequest.FilterType.NOPUT)); // filtered
+    c.poll();
+    h.hub.runOnce();
+    List<Outgoing> got = c.pollEvents();
+
+    assertThat(got).hasSize(3); // the NOPUT watcher gets nothing: there is no delete
+    assertThat(got.get(0).events()).hasSize(20);
+    assertThat(got.get(1).events()).isSameAs(got.get(0).events());
+    assertThat(got.get(2).events()).hasSize(10)
+        .allSatisfy(e -> assertThat(e.getKv().getKey()).isEqualTo(b("p/a")));
+    assertThat(h.hub.unsyncedCount()).isZero();
+  }
   @Test
   void aWatchStartingBeforeTheWindowCatchesUpFromTheStoreInBatches() {
     open(WatchConfig.defaults().withWindow(5, 1 << 20).withCatchUp(1000, 1 << 20, 4));
