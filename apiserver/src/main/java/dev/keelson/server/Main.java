@@ -67,8 +67,16 @@ public final class Main implements Runnable {
         description = "Threads serving the etcd gRPC API (default: ${DEFAULT-VALUE}).")
     int grpcThreads;
 
+    @Option(names = "--exit-with-parent",
+        description = "Exit when the process that started this one is gone (test harnesses: "
+            + "an interrupted harness leaves no master behind).")
+    boolean exitWithParent;
+
     @Override
     public Integer call() throws Exception {
+      if (exitWithParent) {
+        watchParent();
+      }
       RaftConfig config = new RaftConfig(id, parsePeers(peers), dataDir, clusterToken,
           electionMin, electionMax, snapshotCount, catchupEntries, segmentBytes, 100);
       Master master = Master.start(config, grpcThreads);
@@ -85,6 +93,14 @@ public final class Main implements Runnable {
       stopped.await();
       return 0;
     }
+  }
+
+  /** Exits (through the shutdown hook) once the parent process has gone. */
+  private static void watchParent() {
+    ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+      System.err.println("parent process " + parent.pid() + " is gone; exiting");
+      System.exit(1);
+    }));
   }
 
   static List<RaftConfig.Peer> parsePeers(List<String> specs) {

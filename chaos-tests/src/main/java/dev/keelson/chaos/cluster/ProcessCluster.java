@@ -1,0 +1,143 @@
+package dev.keelson.chaos.cluster;
+
+import dev.keelson.etcd.etcdserverpb.MaintenanceGrpc;
+import dev.keelson.etcd.etcdserverpb.StatusRequest;
+import dev.keelson.etcd.etcdserverpb.StatusResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Three masters as real processes on 127.0.0.11, .12 and .13 (etcd API on 2379, Raft on
+ * 2380), each in its own cgroup under {@code keelson-chaos/<run>}. It cleans up after itself on
+ * {@link #close} and from a shutdown hook; the masters also exit on their own when the JVM that
+ * started them dies ({@code --exit-with-parent}), so an interrupted run leaves no process.
+ */
+public final class ProcessCluster implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessCluster.class);
+  public static final List<String> HOSTS = List.of("127.0.0.11", "127.0.0.12", "127.0.0.13");
+
+  private final List<MasterProcess> masters = new ArrayList<>();
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final Path jar;
+  private final List<String> jvmOptions;
+  private final Thread hook = new Thread(this::close, "chaos-cluster-cleanup");
+  private boolean closed;
+
+  /**
+   * @param workDir data directories and logs go here
+   * @param run names this run's cgroups
+   */
+  public ProcessCluster(Path workDir, Path jar, List<String> jvmOptions, String run) {
+    Path root = Net.Cgroups.root().orElseThrow(() ->
+        new IllegalStateException("no writable cgroup v2 hierarchy"));
+    this.jar = jar;
+    this.jvmOptions = List.copyOf(jvmOptions);
+    try {
+      Files.createDirectories(workDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (int i = 0; i < HOSTS.size(); i++) {
+      MasterProcess m = new MasterProcess("m" + (i + 1), HOSTS.get(i), 2379, 2380, workDir, root,
+          "keelson-chaos/" + run);
+      masters.add(m);
+      channels.add(NettyChannelBuilder.forTarget(m.endpoint()).usePlaintext().build());
+    }
+    Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  public List<MasterProcess> masters() {
+    return masters;
+  }
+
+  public MasterProcess master(int i) {
+    return masters.get(i);
+  }
+
+  /** A channel to the master's etcd API (reused; the cluster closes it). */
+  public ManagedChannel channel(MasterProcess m) {
+    return channels.get(masters.indexOf(m));
+  }
+
+  public void startAll() {
+    masters.forEach(this::start);
+  }
+
+  public void start(MasterProcess m) {
+    LOG.info("starting {}", m);
+    m.start(masters, jar, jvmOptions);
+  }
+
+  /** The master that says it leads and that another running master agrees on, if any. */
+  public Optional<MasterProcess> leader() {
+    for (MasterProcess m : masters) {
+      if (!m.running() || m.paused()) {
+        continue;
+      }
+      try {
+        StatusResponse s = MaintenanceGrpc.newBlockingStub(channel(m))
+            .withDeadlineAfter(1, TimeUnit.SECONDS).status(StatusRequest.getDefaultInstance());
+        if (s.getLeader() != 0 && s.getLeader() == s.getHeader().getMemberId()) {
+          return Optional.of(m);
+        }
+      } catch (RuntimeException e) {
+        // not answering: not the leader we can use
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Waits for a leader, up to {@code bound}. */
+  public MasterProcess awaitLeader(Duration bound) {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<MasterProcess> l = leader();
+      if (l.isPresent()) {
+        return l.get();
+      }
+      for (MasterProcess m : masters) {
+        if (!m.running() && m.pid() > 0) {
+          LOG.warn("{} is not running; see {}", m, m.log());
+        }
+      }
+      try {
+        Thread.sleep(100); // polling the members' Status: no event to wait on
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new IllegalStateException("no leader within " + bound);
+  }
+
+  /** Kills every master, closes the channels and removes the cgroups. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (MasterProcess m : masters) {
+      m.resume();
+      m.kill();
+      m.removeCgroup();
+    }
+    channels.forEach(ManagedChannel::shutdownNow);
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // already shutting down: we are the hook
+    }
+  }
+}
