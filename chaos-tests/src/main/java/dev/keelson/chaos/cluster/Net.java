@@ -114,7 +114,11 @@ public final class Net {
     ipt("-X", CHAIN);
   }
 
-  /** The cgroup v2 hierarchy the masters' groups are made in. */
+  /** The cgroup v2 hierarchy the masters' groups are made in, if one is mounted writable. */
+  public static Optional<Path> cgroupRoot() {
+    return Cgroups.root();
+  }
+
   static final class Cgroups {
     private Cgroups() {}
 

@@ -27,7 +27,9 @@ public final class ProcessCluster implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessCluster.class);
   public static final List<String> HOSTS = List.of("127.0.0.11", "127.0.0.12", "127.0.0.13");
 
+  static final String GROUP = "keelson-chaos";
   private final List<MasterProcess> masters = new ArrayList<>();
+  private final Path runGroup;
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final Path jar;
   private final List<String> jvmOptions;
@@ -43,6 +45,7 @@ public final class ProcessCluster implements AutoCloseable {
         new IllegalStateException("no writable cgroup v2 hierarchy"));
     this.jar = jar;
     this.jvmOptions = List.copyOf(jvmOptions);
+    this.runGroup = root.resolve(GROUP).resolve(run);
     try {
       Files.createDirectories(workDir);
     } catch (IOException e) {
@@ -50,7 +53,7 @@ public final class ProcessCluster implements AutoCloseable {
     }
     for (int i = 0; i < HOSTS.size(); i++) {
       MasterProcess m = new MasterProcess("m" + (i + 1), HOSTS.get(i), 2379, 2380, workDir, root,
-          "keelson-chaos/" + run);
+          GROUP + "/" + run);
       masters.add(m);
       channels.add(NettyChannelBuilder.forTarget(m.endpoint()).usePlaintext().build());
     }
@@ -121,6 +124,49 @@ public final class ProcessCluster implements AutoCloseable {
     throw new IllegalStateException("no leader within " + bound);
   }
 
+  /**
+   * Kills every process left in the harness's cgroups by an earlier run that did not end
+   * cleanly (paused masters included), and removes those cgroups.
+   */
+  public static void killLeftovers() {
+    Optional<Path> root = Net.Cgroups.root();
+    if (root.isEmpty() || !Files.isDirectory(root.get().resolve(GROUP))) {
+      return;
+    }
+    try (var runs = Files.list(root.get().resolve(GROUP))) {
+      for (Path run : runs.filter(Files::isDirectory).toList()) {
+        try (var leaves = Files.list(run)) {
+          for (Path leaf : leaves.filter(Files::isDirectory).toList()) {
+            killAll(leaf);
+          }
+        }
+        Files.deleteIfExists(run);
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot clean up cgroups under {}: {}", root.get().resolve(GROUP), e.toString());
+    }
+  }
+
+  private static void killAll(Path cgroup) throws IOException {
+    for (String pid : Files.readAllLines(cgroup.resolve("cgroup.procs"))) {
+      if (!pid.isBlank()) {
+        LOG.warn("killing leftover process {} in {}", pid, cgroup);
+        ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!Files.readString(cgroup.resolve("cgroup.procs")).isBlank()
+        && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50); // SIGKILLed processes leave the cgroup within moments
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    Files.deleteIfExists(cgroup);
+  }
+
   /** Kills every master, closes the channels and removes the cgroups. */
   @Override
   public synchronized void close() {
@@ -132,6 +178,11 @@ public final class ProcessCluster implements AutoCloseable {
       m.resume();
       m.kill();
       m.removeCgroup();
+    }
+    try {
+      Files.deleteIfExists(runGroup);
+    } catch (IOException e) {
+      LOG.warn("cannot remove {}: {}", runGroup, e.toString());
     }
     channels.forEach(ManagedChannel::shutdownNow);
     try {

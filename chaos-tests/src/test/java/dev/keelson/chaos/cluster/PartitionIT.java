@@ -8,7 +8,6 @@ import com.google.protobuf.ByteString;
 import dev.keelson.etcd.etcdserverpb.KVGrpc;
 import dev.keelson.etcd.etcdserverpb.PutRequest;
 import dev.keelson.etcd.etcdserverpb.RangeRequest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -29,21 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PartitionIT {
   @TempDir Path dir;
 
-  static Path jar() {
-    return Path.of(System.getProperty("keelson.jar", "../apiserver/target/keelson.jar"))
-        .toAbsolutePath();
-  }
-
-  static boolean usable() {
-    Optional<String> why = Net.unavailable();
-    why.ifPresent(w -> System.out.println("SKIPPED: chaos harness cannot cut links here: " + w));
-    if (!Files.isRegularFile(jar())) {
-      System.out.println("SKIPPED: no master jar at " + jar() + " (run mvn package first)");
-      return false;
-    }
-    return why.isEmpty();
-  }
-
   private static void put(ProcessCluster c, MasterProcess m, String key, String value) {
     KVGrpc.newBlockingStub(c.channel(m)).withDeadlineAfter(5, TimeUnit.SECONDS)
         .put(PutRequest.newBuilder().setKey(ByteString.copyFromUtf8(key))
@@ -59,10 +43,10 @@ class PartitionIT {
 
   @Test
   void anIsolatedLeaderIsReplacedAndCatchesUpWhenHealedAndNothingIsLeftBehind() {
-    assumeTrue(usable());
+    assumeTrue(TestEnv.usable());
     Net net = Net.create();
     List<Long> pids;
-    try (ProcessCluster c = new ProcessCluster(dir, jar(), List.of("-Xmx256m",
+    try (ProcessCluster c = new ProcessCluster(dir, TestEnv.jar(), List.of("-Xmx256m",
         "-XX:TieredStopAtLevel=1"), "partition-it")) {
       net.install();
       c.startAll();

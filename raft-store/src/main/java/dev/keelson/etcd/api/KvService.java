@@ -9,8 +9,10 @@ import dev.keelson.etcd.etcdserverpb.PutRequest;
 import dev.keelson.etcd.etcdserverpb.PutResponse;
 import dev.keelson.etcd.etcdserverpb.RangeRequest;
 import dev.keelson.etcd.etcdserverpb.RangeResponse;
+import dev.keelson.etcd.etcdserverpb.ResponseHeader;
 import dev.keelson.etcd.etcdserverpb.TxnRequest;
 import dev.keelson.etcd.etcdserverpb.TxnResponse;
+import dev.keelson.fault.FaultPoints;
 import dev.keelson.store.mvcc.RequestChecks;
 import dev.keelson.store.raft.proto.Command;
 import dev.keelson.store.raft.proto.Query;
@@ -47,6 +49,13 @@ public final class KvService extends KVGrpc.KVImplBase {
 
   @Override
   public void put(PutRequest r, StreamObserver<PutResponse> out) {
+    if (FaultPoints.every(FaultPoints.LOSE_ACKED_PUT, FaultPoints.LOSE_ACKED_PUT_EVERY)) {
+      // test-only bug (off unless -Dkeelson.faults names it): success for a write never made
+      out.onNext(PutResponse.newBuilder().setHeader(ctx.header(ResponseHeader.getDefaultInstance()))
+          .build());
+      out.onCompleted();
+      return;
+    }
     ctx.reply(propose(() -> RequestChecks.put(r), Command.newBuilder().setPut(r)),
         res -> res.getPut().toBuilder().setHeader(ctx.header(res.getPut().getHeader())).build(),
         out);

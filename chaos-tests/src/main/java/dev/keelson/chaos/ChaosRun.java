@@ -1,0 +1,195 @@
+package dev.keelson.chaos;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.keelson.chaos.check.CheckResult;
+import dev.keelson.chaos.cluster.MasterProcess;
+import dev.keelson.chaos.cluster.Net;
+import dev.keelson.chaos.cluster.ProcessCluster;
+import dev.keelson.chaos.history.HistoryFile;
+import dev.keelson.chaos.history.Op;
+import dev.keelson.chaos.history.Recorder;
+import dev.keelson.chaos.nemesis.Nemesis;
+import dev.keelson.chaos.workload.EtcdClient;
+import dev.keelson.chaos.workload.Workload;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One chaos run: a fresh three-master cluster of real processes, clients running the workloads
+ * against every master while the nemesis injects faults, then repair, final reads, the
+ * checkers, and a run directory with everything (histories, timeline, results).
+ */
+public final class ChaosRun {
+  private static final Logger LOG = LoggerFactory.getLogger(ChaosRun.class);
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** What to run. */
+  public record Options(List<String> workloads, List<String> nemeses, Duration time, long seed,
+      int clientsPerWorkload, Path jar, List<String> jvmOptions, Path out) {}
+
+  /** What a run found: each checker's result, and the unavailability after leader kills. */
+  public record Result(Path dir, Map<String, CheckResult> checks, Map<String, Object> summary) {
+    public boolean valid() {
+      return checks.values().stream().allMatch(CheckResult::valid);
+    }
+  }
+
+  private static final long FAILURE_PAUSE_MS = 100;
+
+  private ChaosRun() {}
+
+  /** Removes what an interrupted run left: masters (by cgroup), cgroups and iptables rules. */
+  public static void cleanLeftovers() {
+    ProcessCluster.killLeftovers();
+    Net.create().remove();
+  }
+
+  public static Result run(Options o) throws InterruptedException {
+    Path dir = o.out();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    cleanLeftovers();
+    Net net = Net.create();
+    Thread netHook = new Thread(net::remove, "chaos-net-cleanup"); // Ctrl-C, SIGTERM
+    Runtime.getRuntime().addShutdownHook(netHook);
+    Map<String, Recorder> histories = new LinkedHashMap<>();
+    Recorder clock = new Recorder();
+    List<Nemesis.Event> timeline;
+    try (ProcessCluster cluster = new ProcessCluster(dir.resolve("cluster"), o.jar(),
+        o.jvmOptions(), "run-" + ProcessHandle.current().pid())) {
+      net.install();
+      cluster.startAll();
+      cluster.awaitLeader(Duration.ofSeconds(60));
+      List<Workload> workloads = o.workloads().stream().map(Workload::named).toList();
+      AtomicInteger processes = new AtomicInteger();
+      long end = clock.now() + o.time().toNanos();
+      List<Thread> workers = new ArrayList<>();
+      Random seeds = new Random(o.seed());
+      for (Workload w : workloads) {
+        Recorder h = new Recorder(clock);
+        histories.put(w.name(), h);
+        for (int i = 0; i < o.clientsPerWorkload(); i++) {
+          MasterProcess m = cluster.masters().get(i % cluster.masters().size());
+          EtcdClient client = new EtcdClient(cluster.channel(m), m.id(), Duration.ofSeconds(2));
+          long seed = seeds.nextLong();
+          Thread t = new Thread(() -> work(w, client, h, processes, seed, clock, end),
+              w.name() + "-client-" + i);
+          workers.add(t);
+          t.start();
+        }
+      }
+      Nemesis nemesis = new Nemesis(cluster, net, o.nemeses(), o.seed(), clock::now);
+      try {
+        nemesis.runUntil(end);
+      } finally {
+        nemesis.repairAll();
+      }
+      for (Thread t : workers) {
+        t.join();
+      }
+      cluster.awaitLeader(Duration.ofSeconds(60));
+      List<EtcdClient> all = cluster.masters().stream().map(m ->
+          new EtcdClient(cluster.channel(m), m.id(), Duration.ofSeconds(5))).toList();
+      for (Workload w : workloads) {
+        w.finish(all, histories.get(w.name()), processes.getAndIncrement());
+      }
+      timeline = nemesis.timeline();
+    } finally {
+      net.remove();
+      try {
+        Runtime.getRuntime().removeShutdownHook(netHook);
+      } catch (IllegalStateException e) {
+        // shutting down: the hook runs anyway
+      }
+    }
+    Map<String, CheckResult> checks = new LinkedHashMap<>();
+    for (String name : histories.keySet()) {
+      List<Op> history = histories.get(name).history();
+      HistoryFile.write(dir.resolve("history-" + name + ".jsonl"), history);
+      checks.put(name, Workload.named(name).check(history));
+    }
+    Map<String, Object> summary = summarize(o, histories, timeline, checks);
+    write(dir.resolve("nemesis.json"), timeline);
+    write(dir.resolve("results.json"), Map.of("summary", summary, "checks", checks));
+    return new Result(dir, checks, summary);
+  }
+
+  /**
+   * One client: operations back to back until the end; after a failure it waits a moment (a
+   * master that is down refuses at once), and after an info it takes a new process number.
+   */
+  private static void work(Workload w, EtcdClient client, Recorder h, AtomicInteger processes,
+      long seed, Recorder clock, long end) {
+    Random rnd = new Random(seed);
+    int process = processes.getAndIncrement();
+    while (clock.now() < end) {
+      Op.Type t = w.step(client, h, process, rnd);
+      if (t == Op.Type.INFO) {
+        process = processes.getAndIncrement();
+      }
+      if (t != Op.Type.OK) {
+        try {
+          Thread.sleep(FAILURE_PAUSE_MS); // the client's retry pace, as Jepsen's clients
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private static Map<String, Object> summarize(Options o, Map<String, Recorder> histories,
+      List<Nemesis.Event> timeline, Map<String, CheckResult> checks) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("seed", o.seed());
+    s.put("seconds", o.time().toSeconds());
+    s.put("workloads", o.workloads());
+    s.put("nemeses", o.nemeses());
+    Map<String, Long> ops = new LinkedHashMap<>();
+    List<Op> writes = new ArrayList<>();
+    histories.forEach((name, h) -> {
+      for (Op op : h.history()) {
+        if (!op.isInvoke()) {
+          ops.merge(name + "-" + op.type().name().toLowerCase(Locale.ROOT), 1L,
+              Long::sum);
+          if (op.type() == Op.Type.OK && !op.f().startsWith("read")) {
+            writes.add(op);
+          }
+        }
+      }
+    });
+    s.put("operations", ops);
+    Map<String, Long> faults = new LinkedHashMap<>();
+    timeline.stream().filter(e -> e.phase().equals("start"))
+        .forEach(e -> faults.merge(e.fault(), 1L, Long::sum));
+    s.put("faults", faults);
+    s.put("unavailabilityAfterLeaderKillMs", Unavailability.afterKills(timeline, writes));
+    s.put("valid", checks.values().stream().allMatch(CheckResult::valid));
+    return s;
+  }
+
+  private static void write(Path file, Object value) {
+    try {
+      JSON.writeValue(file.toFile(), value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

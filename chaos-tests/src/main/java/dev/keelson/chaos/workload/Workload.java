@@ -1,0 +1,37 @@
+package dev.keelson.chaos.workload;
+
+import dev.keelson.chaos.check.CheckResult;
+import dev.keelson.chaos.history.Op;
+import dev.keelson.chaos.history.Recorder;
+import java.util.List;
+import java.util.Random;
+
+/** What the clients do during a run, and which checker judges the history. */
+public interface Workload {
+  String name();
+
+  /**
+   * Runs one operation as {@code process} through {@code client}, recording its invocation
+   * and completion.
+   *
+   * @return how it ended; after {@code INFO} the process number must not be used again
+   */
+  Op.Type step(EtcdClient client, Recorder history, int process, Random random);
+
+  /**
+   * After the faults have stopped and the cluster has healed: the final reads the checker needs
+   * (on every master, so that one that diverged is caught).
+   */
+  void finish(List<EtcdClient> clients, Recorder history, int process);
+
+  CheckResult check(List<Op> history);
+
+  static Workload named(String name) {
+    return switch (name) {
+      case "register" -> new RegisterWorkload(100);
+      case "set" -> new SetWorkload();
+      default -> throw new IllegalArgumentException("unknown workload: " + name
+          + " (register, set)");
+    };
+  }
+}
