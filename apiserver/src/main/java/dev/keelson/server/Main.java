@@ -67,15 +67,15 @@ public final class Main implements Runnable {
         description = "Threads serving the etcd gRPC API (default: ${DEFAULT-VALUE}).")
     int grpcThreads;
 
-    @Option(names = "--exit-with-parent",
-        description = "Exit when the process that started this one is gone (test harnesses: "
-            + "an interrupted harness leaves no master behind).")
-    boolean exitWithParent;
+    @Option(names = "--exit-with", paramLabel = "PID",
+        description = "Exit when process PID is gone (test harnesses pass their own, so an "
+            + "interrupted harness leaves no master behind).")
+    Long exitWith;
 
     @Override
     public Integer call() throws Exception {
-      if (exitWithParent) {
-        watchParent();
+      if (exitWith != null) {
+        exitWith(exitWith);
       }
       RaftConfig config = new RaftConfig(id, parsePeers(peers), dataDir, clusterToken,
           electionMin, electionMax, snapshotCount, catchupEntries, segmentBytes, 100);
@@ -95,12 +95,27 @@ public final class Main implements Runnable {
     }
   }
 
-  /** Exits (through the shutdown hook) once the parent process has gone. */
-  private static void watchParent() {
-    ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
-      System.err.println("parent process " + parent.pid() + " is gone; exiting");
+  /**
+   * Exits (through the shutdown hook) within a second of process {@code pid} going away, at
+   * once if it is gone already. The pid is given rather than taken from our parent: a harness
+   * killed while this JVM was starting would leave us re-parented before we could look. Polls:
+   * {@code ProcessHandle.onExit()} of a process that is not our child completes late.
+   */
+  private static void exitWith(long pid) {
+    ProcessHandle watched = ProcessHandle.of(pid).orElse(null);
+    Thread t = new Thread(() -> {
+      try {
+        while (watched != null && watched.isAlive()) {
+          Thread.sleep(1000);
+        }
+      } catch (InterruptedException e) {
+        return;
+      }
+      System.err.println("process " + pid + " is gone; exiting");
       System.exit(1);
-    }));
+    }, "exit-with-" + pid);
+    t.setDaemon(true);
+    t.start();
   }
 
   static List<RaftConfig.Peer> parsePeers(List<String> specs) {

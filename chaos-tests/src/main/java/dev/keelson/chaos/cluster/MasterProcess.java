@@ -94,7 +94,8 @@ public final class MasterProcess {
         Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     cmd.addAll(jvmOptions);
     cmd.addAll(List.of("-jar", jar.toString(), "server", "--id", id,
-        "--data-dir", dataDir.toString(), "--exit-with-parent"));
+        "--data-dir", dataDir.toString(),
+        "--exit-with", Long.toString(ProcessHandle.current().pid())));
     for (MasterProcess m : all) {
       cmd.add("--peer");
       cmd.add(m.peerSpec());

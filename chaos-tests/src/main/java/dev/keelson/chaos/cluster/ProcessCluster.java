@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * Three masters as real processes on 127.0.0.11, .12 and .13 (etcd API on 2379, Raft on
  * 2380), each in its own cgroup under {@code keelson-chaos/<run>}. It cleans up after itself on
  * {@link #close} and from a shutdown hook; the masters also exit on their own when the JVM that
- * started them dies ({@code --exit-with-parent}), so an interrupted run leaves no process.
+ * started them dies ({@code --exit-with <harness pid>}), so an interrupted run leaves no process.
  */
 public final class ProcessCluster implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessCluster.class);
