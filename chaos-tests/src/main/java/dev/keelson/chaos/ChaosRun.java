@@ -70,6 +70,7 @@ public final class ChaosRun {
     Thread netHook = new Thread(net::remove, "chaos-net-cleanup"); // Ctrl-C, SIGTERM
     Runtime.getRuntime().addShutdownHook(netHook);
     Map<String, Recorder> histories = new LinkedHashMap<>();
+    List<Workload> running = new ArrayList<>();
     Recorder clock = new Recorder();
     List<Nemesis.Event> timeline;
     try (ProcessCluster cluster = new ProcessCluster(dir.resolve("cluster"), o.jar(),
@@ -78,6 +79,10 @@ public final class ChaosRun {
       cluster.startAll();
       cluster.awaitLeader(Duration.ofSeconds(60));
       List<Workload> workloads = o.workloads().stream().map(Workload::named).toList();
+      List<EtcdClient> perMaster = cluster.masters().stream().map(m ->
+          new EtcdClient(cluster.channel(m), m.id(), Duration.ofSeconds(5))).toList();
+      workloads.forEach(w -> w.start(perMaster, clock));
+      running.addAll(workloads);
       AtomicInteger processes = new AtomicInteger();
       long end = clock.now() + o.time().toNanos();
       List<Thread> workers = new ArrayList<>();
@@ -105,10 +110,8 @@ public final class ChaosRun {
         t.join();
       }
       cluster.awaitLeader(Duration.ofSeconds(60));
-      List<EtcdClient> all = cluster.masters().stream().map(m ->
-          new EtcdClient(cluster.channel(m), m.id(), Duration.ofSeconds(5))).toList();
       for (Workload w : workloads) {
-        w.finish(all, histories.get(w.name()), processes.getAndIncrement());
+        w.finish(perMaster, histories.get(w.name()), processes.getAndIncrement());
       }
       timeline = nemesis.timeline();
     } finally {
@@ -120,10 +123,11 @@ public final class ChaosRun {
       }
     }
     Map<String, CheckResult> checks = new LinkedHashMap<>();
-    for (String name : histories.keySet()) {
-      List<Op> history = histories.get(name).history();
-      HistoryFile.write(dir.resolve("history-" + name + ".jsonl"), history);
-      checks.put(name, Workload.named(name).check(history));
+    for (Workload w : running) {
+      List<Op> history = histories.get(w.name()).history();
+      HistoryFile.write(dir.resolve("history-" + w.name() + ".jsonl"), history);
+      checks.put(w.name(), w.check(history));
+      w.artifacts().forEach((name, value) -> write(dir.resolve(name + ".json"), value));
     }
     Map<String, Object> summary = summarize(o, histories, timeline, checks);
     write(dir.resolve("nemesis.json"), timeline);

@@ -26,7 +26,8 @@ public final class Main implements Callable<Integer> {
       List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
   @Option(names = "--workload", defaultValue = "all",
-      description = "register, set or all (default: ${DEFAULT-VALUE}); comma-separated.")
+      description = "register, set, watch or all (default: ${DEFAULT-VALUE}); "
+          + "comma-separated.")
   String workload;
 
   @Option(names = "--nemesis", defaultValue = "kill-leader,kill,pause,partition,restart-all",
@@ -74,12 +75,13 @@ public final class Main implements Callable<Integer> {
       System.err.println("cannot run: " + why.get());
       return 2;
     }
-    List<String> workloads = workload.equals("all") ? List.of("register", "set")
+    List<String> workloads = workload.equals("all") ? List.of("register", "set", "watch")
         : Arrays.asList(workload.split(","));
     List<String> nemeses = nemesis.equals("none") ? List.of() : Arrays.asList(nemesis.split(","));
     long s = seed != null ? seed : System.currentTimeMillis();
-    Path dir = out != null ? out : Path.of("chaos-tests", "target", "runs",
-        LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Path dir = out != null ? out : Path.of(System.getProperty("keelson.chaos.runs",
+        "chaos-tests/target/runs"), LocalDateTime.now().format(
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     List<String> jvm = new ArrayList<>(MASTER_JVM);
     if (fault != null) {
       jvm.add("-Dkeelson.faults=" + fault);

@@ -53,9 +53,9 @@ class ChaosSmokeIT {
   }
 
   @Test
-  void registersAndASetStayValidThroughLeaderKillsPausesAndPartitions() throws Exception {
+  void allWorkloadsStayValidThroughLeaderKillsPausesAndPartitions() throws Exception {
     assumeTrue(TestEnv.usable());
-    ChaosRun.Result r = run(List.of("register", "set"),
+    ChaosRun.Result r = run(List.of("register", "set", "watch"),
         List.of("kill-leader", "pause", "partition"), 60, 20261129L, null);
 
     assertThat(r.checks()).allSatisfy((name, c) ->
@@ -65,6 +65,7 @@ class ChaosSmokeIT {
     assertThat(faults.values().stream().mapToLong(Long::longValue).sum()).isGreaterThan(2);
     assertThat(r.checks().get("register").stats().get("write-ok")).isGreaterThan(100);
     assertThat(r.checks().get("set").stats().get("add-ok")).isGreaterThan(100);
+    assertThat(r.checks().get("watch").stats().get("events-delivered")).isGreaterThan(300);
     assertThat(dir.resolve("run/history-register.jsonl")).isNotEmptyFile();
     assertThat(dir.resolve("run/results.json")).isNotEmptyFile();
     nothingLeftBehind();
@@ -79,6 +80,16 @@ class ChaosSmokeIT {
     CheckResult set = r.checks().get("set");
     assertThat(set.names()).containsExactly("lost-write");
     assertThat(set.stats().get("lost")).isGreaterThan(0);
+    nothingLeftBehind();
+  }
+
+  @Test
+  void aMasterThatDropsAWatchEventFailsTheRunWithAGap() throws Exception {
+    assumeTrue(TestEnv.usable());
+    ChaosRun.Result r = run(List.of("watch"), List.of(), 20, 2L, FaultPoints.DROP_WATCH_EVENT);
+
+    assertThat(r.valid()).isFalse();
+    assertThat(r.checks().get("watch").names()).contains("watch-reliable");
     nothingLeftBehind();
   }
 }

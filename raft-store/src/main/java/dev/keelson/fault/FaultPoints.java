@@ -18,6 +18,10 @@ public final class FaultPoints {
   public static final String LOSE_ACKED_PUT = "lose-acked-put";
   public static final int LOSE_ACKED_PUT_EVERY = 50;
 
+  /** Skip one live watch response in {@link #DROP_WATCH_EVENT_EVERY}, as if it was sent. */
+  public static final String DROP_WATCH_EVENT = "drop-watch-event";
+  public static final int DROP_WATCH_EVENT_EVERY = 500;
+
   private static final Set<String> ENABLED = Arrays.stream(
       System.getProperty(PROPERTY, "").split(",")).map(String::trim).filter(s -> !s.isEmpty())
       .collect(Collectors.toUnmodifiableSet());

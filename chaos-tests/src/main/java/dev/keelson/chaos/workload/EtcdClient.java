@@ -23,10 +23,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EtcdClient {
   private final KVGrpc.KVBlockingStub kv;
+  private final Channel channel;
   private final Duration timeout;
   private final String endpoint;
 
   public EtcdClient(Channel channel, String endpoint, Duration timeout) {
+    this.channel = channel;
     this.kv = KVGrpc.newBlockingStub(channel);
     this.timeout = timeout;
     this.endpoint = endpoint;
@@ -34,6 +36,17 @@ public final class EtcdClient {
 
   public String endpoint() {
     return endpoint;
+  }
+
+  /** The channel to this client's master, for streams (watches). */
+  public Channel channel() {
+    return channel;
+  }
+
+  /** The master's current revision (a linearizable read of nothing). */
+  public long revision() {
+    return stub().range(RangeRequest.newBuilder().setKey(bytes("\0")).build()).getHeader()
+        .getRevision();
   }
 
   private KVGrpc.KVBlockingStub stub() {

@@ -4,11 +4,15 @@ import dev.keelson.chaos.check.CheckResult;
 import dev.keelson.chaos.history.Op;
 import dev.keelson.chaos.history.Recorder;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /** What the clients do during a run, and which checker judges the history. */
 public interface Workload {
   String name();
+
+  /** Starts what runs beside the clients (watchers on every master), once the cluster is up. */
+  default void start(List<EtcdClient> masters, Recorder clock) {}
 
   /**
    * Runs one operation as {@code process} through {@code client}, recording its invocation
@@ -26,12 +30,18 @@ public interface Workload {
 
   CheckResult check(List<Op> history);
 
+  /** Whatever else the run directory should keep, as name → value written as JSON. */
+  default Map<String, Object> artifacts() {
+    return Map.of();
+  }
+
   static Workload named(String name) {
     return switch (name) {
       case "register" -> new RegisterWorkload(100);
       case "set" -> new SetWorkload();
+      case "watch" -> new WatchWorkload();
       default -> throw new IllegalArgumentException("unknown workload: " + name
-          + " (register, set)");
+          + " (register, set, watch)");
     };
   }
 }
