@@ -130,6 +130,14 @@ public final class ChaosRun {
       w.artifacts().forEach((name, value) -> write(dir.resolve(name + ".json"), value));
     }
     Map<String, Object> summary = summarize(o, histories, timeline, checks);
+    Map<String, List<Op>> byWorkload = new LinkedHashMap<>();
+    histories.forEach((name, h) -> byWorkload.put(name, h.history()));
+    try {
+      Files.writeString(dir.resolve("timeline.html"), Timeline.html("Keelson chaos run, seed "
+          + o.seed() + ", " + o.time().toSeconds() + " s", byWorkload, timeline));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     write(dir.resolve("nemesis.json"), timeline);
     write(dir.resolve("results.json"), Map.of("summary", summary, "checks", checks));
     return new Result(dir, checks, summary);

@@ -16,16 +16,19 @@ final class Unavailability {
     List<Op> sorted = new ArrayList<>(okWrites);
     sorted.sort(Comparator.comparingLong(Op::nanos));
     List<Double> gaps = new ArrayList<>();
+    int kills = 0;
     for (Nemesis.Event e : timeline) {
       if (!e.fault().equals("kill-leader") || !e.phase().equals("start")) {
         continue;
       }
+      kills++;
       sorted.stream().filter(w -> w.nanos() > e.nanos()).findFirst()
           .ifPresent(w -> gaps.add((w.nanos() - e.nanos()) / 1e6));
     }
     gaps.sort(Double::compare);
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("kills", gaps.size());
+    out.put("kills", kills);
+    out.put("noWriteAfterwards", kills - gaps.size()); // the run ended first
     if (!gaps.isEmpty()) {
       out.put("p50", percentile(gaps, 50));
       out.put("p99", percentile(gaps, 99));

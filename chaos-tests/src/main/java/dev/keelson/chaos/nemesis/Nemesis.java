@@ -73,7 +73,10 @@ public final class Nemesis {
         break;
       }
       String fault = kinds.get(rnd.nextInt(kinds.size()));
-      Runnable repair = start(fault);
+      Runnable repair = start(fault, endNanos);
+      if (repair == null) {
+        break; // choosing the target took us past the end
+      }
       sleepUntil(Math.min(endNanos, clock.getAsLong() + millis(3_000, 8_000)));
       repair.run();
     }
@@ -98,11 +101,14 @@ public final class Nemesis {
     return cluster.masters().get(rnd.nextInt(cluster.masters().size()));
   }
 
-  /** Starts the fault; returns what ends it. */
-  Runnable start(String fault) {
+  /** Starts the fault unless it is past {@code endNanos}; returns what ends it, or null. */
+  Runnable start(String fault, long endNanos) {
     switch (fault) {
       case "kill-leader", "kill" -> {
         MasterProcess m = fault.equals("kill") ? any() : leaderOrAny();
+        if (clock.getAsLong() >= endNanos) {
+          return null;
+        }
         m.kill();
         log(fault, "start", m.id());
         return () -> {
@@ -112,6 +118,9 @@ public final class Nemesis {
       }
       case "pause" -> {
         MasterProcess m = rnd.nextBoolean() ? leaderOrAny() : any();
+        if (clock.getAsLong() >= endNanos) {
+          return null;
+        }
         m.pause();
         log(fault, "start", m.id());
         return () -> {
@@ -122,6 +131,10 @@ public final class Nemesis {
       case "partition" -> {
         List<MasterProcess> all = new ArrayList<>(cluster.masters());
         int shape = rnd.nextInt(3);
+        MasterProcess leader = shape == 0 ? leaderOrAny() : null;
+        if (clock.getAsLong() >= endNanos) {
+          return null;
+        }
         String detail;
         if (shape == 2) {
           Collections.shuffle(all, rnd);
@@ -129,7 +142,7 @@ public final class Nemesis {
           detail = "bridge " + all.get(1).id() + " (" + all.get(0).id() + " x " + all.get(2).id()
               + ")";
         } else {
-          MasterProcess alone = shape == 0 ? leaderOrAny() : any();
+          MasterProcess alone = shape == 0 ? leader : any();
           Set<MasterProcess> rest = new HashSet<>(all);
           rest.remove(alone);
           net.partition(List.of(Set.of(alone), rest));
