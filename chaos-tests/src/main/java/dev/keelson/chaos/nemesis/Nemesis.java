@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Injects faults, one at a time, chosen and timed by a seeded random generator: a quiet spell,
- * a fault held for a while, its repair, and again. Every start and stop goes in the timeline.
+ * Injects faults chosen and timed by a seeded random generator: a quiet spell, a fault (or two
+ * at once) held for a while, its repair, and again. Every start and stop goes in the timeline.
  *
  * <p>Faults: {@code kill-leader} and {@code kill} (SIGKILL, restart at the end of the fault),
  * {@code pause} (SIGSTOP, SIGCONT), {@code partition} (the leader alone, a random minority, or
@@ -72,14 +72,42 @@ public final class Nemesis {
       if (clock.getAsLong() >= endNanos) {
         break;
       }
-      String fault = kinds.get(rnd.nextInt(kinds.size()));
-      Runnable repair = start(fault, endNanos);
-      if (repair == null) {
+      List<String> faults = pick();
+      List<Runnable> repairs = new ArrayList<>();
+      for (String fault : faults) {
+        Runnable repair = start(fault, endNanos);
+        if (repair != null) {
+          repairs.add(repair);
+        }
+      }
+      if (repairs.isEmpty()) {
         break; // choosing the target took us past the end
       }
       sleepUntil(Math.min(endNanos, clock.getAsLong() + millis(3_000, 8_000)));
-      repair.run();
+      for (int i = repairs.size() - 1; i >= 0; i--) {
+        repairs.get(i).run();
+      }
     }
+  }
+
+  /**
+   * One fault, or (one time in four, when two kinds can go together) two at once: a kill or a
+   * pause during a partition, a kill of one master while another is paused. restart-all only
+   * ever runs alone.
+   */
+  private List<String> pick() {
+    List<String> combinable = kinds.stream().filter(k -> !k.equals("restart-all")).toList();
+    boolean pair = combinable.stream().anyMatch(k -> !k.startsWith("kill"))
+        && combinable.size() >= 2;
+    if (pair && rnd.nextInt(4) == 0) {
+      String a = combinable.get(rnd.nextInt(combinable.size()));
+      String b;
+      do {
+        b = combinable.get(rnd.nextInt(combinable.size()));
+      } while (b.equals(a) || (a.startsWith("kill") && b.startsWith("kill")));
+      return List.of(a, b);
+    }
+    return List.of(kinds.get(rnd.nextInt(kinds.size())));
   }
 
   private long millis(int min, int max) {
