@@ -14,8 +14,11 @@ import dev.keelson.chaos.workload.EtcdClient;
 import dev.keelson.chaos.workload.Workload;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,13 +55,44 @@ public final class ChaosRun {
 
   private ChaosRun() {}
 
+  /** {@link #cleanLeftovers}, unless a run is in progress (it would be cut from under it). */
+  public static void cleanLeftoversUnlessRunning() {
+    try (FileChannel lockFile = FileChannel.open(LOCK, StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE); FileLock lock = lockFile.tryLock()) {
+      if (lock == null) {
+        throw new IllegalStateException("a chaos run is in progress (" + LOCK + " is held)");
+      }
+      cleanLeftovers();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Removes what an interrupted run left: masters (by cgroup), cgroups and iptables rules. */
-  public static void cleanLeftovers() {
+  static void cleanLeftovers() {
     ProcessCluster.killLeftovers();
     Net.create().remove();
   }
 
+  /**
+   * Held for the whole run: two runs on one machine would share the masters' addresses and
+   * the iptables chain, and each would take the other's masters for leftovers.
+   */
+  static final Path LOCK = Path.of(System.getProperty("java.io.tmpdir"), "keelson-chaos.lock");
+
   public static Result run(Options o) throws InterruptedException {
+    try (FileChannel lockFile = FileChannel.open(LOCK, StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE); FileLock lock = lockFile.tryLock()) {
+      if (lock == null) {
+        throw new IllegalStateException("another chaos run holds " + LOCK + "; one at a time");
+      }
+      return runLocked(o);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Result runLocked(Options o) throws InterruptedException {
     Path dir = o.out();
     try {
       Files.createDirectories(dir);

@@ -66,7 +66,7 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (cleanupOnly) {
-      ChaosRun.cleanLeftovers();
+      ChaosRun.cleanLeftoversUnlessRunning();
       System.out.println("cleaned up; iptables chain left over: " + Net.leftOver());
       return 0;
     }
@@ -113,6 +113,14 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler((e, line, parsed) -> {
+      if (e instanceof IllegalStateException) { // another run, no leader, a master that died
+        line.getErr().println("chaos: " + e.getMessage());
+        return 2;
+      }
+      throw e;
+    });
+    System.exit(cli.execute(args));
   }
 }

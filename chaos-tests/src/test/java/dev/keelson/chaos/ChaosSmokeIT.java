@@ -72,6 +72,21 @@ class ChaosSmokeIT {
   }
 
   @Test
+  void allWorkloadsStayValidThroughKillsWholeClusterRestartsAndPartitions() throws Exception {
+    assumeTrue(TestEnv.usable());
+    ChaosRun.Result r = run(List.of("register", "set", "watch"),
+        List.of("kill", "restart-all", "partition"), 60, 7L, null);
+
+    assertThat(r.checks()).allSatisfy((name, c) ->
+        assertThat(c.valid()).as("%s: %s", name, c.anomalies()).isTrue());
+    @SuppressWarnings("unchecked")
+    Map<String, Long> faults = (Map<String, Long>) r.summary().get("faults");
+    assertThat(faults.values().stream().mapToLong(Long::longValue).sum()).isGreaterThan(2);
+    assertThat(r.checks().get("set").stats().get("add-ok")).isGreaterThan(100);
+    nothingLeftBehind();
+  }
+
+  @Test
   void aMasterThatAcknowledgesWritesItNeverMadeFailsTheRunWithLostWrites() throws Exception {
     assumeTrue(TestEnv.usable());
     ChaosRun.Result r = run(List.of("set"), List.of(), 15, 1L, FaultPoints.LOSE_ACKED_PUT);
