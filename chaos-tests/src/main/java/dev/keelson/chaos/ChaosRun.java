@@ -10,6 +10,9 @@ import dev.keelson.chaos.history.HistoryFile;
 import dev.keelson.chaos.history.Op;
 import dev.keelson.chaos.history.Recorder;
 import dev.keelson.chaos.nemesis.Nemesis;
+import dev.keelson.chaos.watch.WatchChecker;
+import dev.keelson.chaos.watch.WatchEvent;
+import dev.keelson.chaos.watch.WatchSession;
 import dev.keelson.chaos.workload.EtcdClient;
 import dev.keelson.chaos.workload.Workload;
 import java.io.IOException;
@@ -175,6 +178,32 @@ public final class ChaosRun {
     write(dir.resolve("nemesis.json"), timeline);
     write(dir.resolve("results.json"), Map.of("summary", summary, "checks", checks));
     return new Result(dir, checks, summary);
+  }
+
+  /**
+   * Runs the checkers again on a run directory's recorded histories (and, for watch, the
+   * sessions and change log), for a checker that changed since the run; writes
+   * {@code results-recheck.json}.
+   */
+  public static Map<String, CheckResult> recheck(Path dir) throws IOException {
+    Map<String, CheckResult> checks = new LinkedHashMap<>();
+    for (String name : List.of("register", "set", "watch")) {
+      Path history = dir.resolve("history-" + name + ".jsonl");
+      if (!Files.exists(history)) {
+        continue;
+      }
+      if (name.equals("watch")) {
+        List<WatchSession> sessions = JSON.readValue(dir.resolve("watch-sessions.json").toFile(),
+            JSON.getTypeFactory().constructCollectionType(List.class, WatchSession.class));
+        List<WatchEvent> log = JSON.readValue(dir.resolve("watch-log.json").toFile(),
+            JSON.getTypeFactory().constructCollectionType(List.class, WatchEvent.class));
+        checks.put(name, WatchChecker.check(sessions, log));
+      } else {
+        checks.put(name, Workload.named(name).check(HistoryFile.read(history)));
+      }
+    }
+    write(dir.resolve("results-recheck.json"), checks);
+    return checks;
   }
 
   /**

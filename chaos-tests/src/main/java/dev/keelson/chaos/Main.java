@@ -59,12 +59,27 @@ public final class Main implements Callable<Integer> {
       + "point in the masters (see dev.keelson.fault.FaultPoints), to show the checkers catch it.")
   String fault;
 
+  @Option(names = "--check", paramLabel = "DIR", description = "Only run the checkers again on "
+      + "the histories a run left in DIR; exits 0 if they all pass.")
+  Path recheck;
+
   @Option(names = "--cleanup", description = "Only remove what an interrupted run left "
       + "(processes, cgroups, iptables rules), then exit.")
   boolean cleanupOnly;
 
   @Override
   public Integer call() throws Exception {
+    if (recheck != null) {
+      boolean valid = true;
+      for (Map.Entry<String, CheckResult> e : ChaosRun.recheck(recheck).entrySet()) {
+        CheckResult c = e.getValue();
+        valid &= c.valid();
+        System.out.println(e.getKey() + ": " + (c.valid() ? "valid" : "INVALID " + c.names())
+            + " " + c.stats());
+      }
+      System.out.println(valid ? "VALID" : "INVALID");
+      return valid ? 0 : 1;
+    }
     if (cleanupOnly) {
       ChaosRun.cleanLeftoversUnlessRunning();
       System.out.println("cleaned up; iptables chain left over: " + Net.leftOver());

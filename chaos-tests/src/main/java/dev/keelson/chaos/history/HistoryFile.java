@@ -1,5 +1,6 @@
 package dev.keelson.chaos.history;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -12,7 +13,9 @@ import java.util.List;
 
 /** A history as JSON lines, one {@link Op} per line, in history order. */
 public final class HistoryFile {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Lenient on reading: files written before a field was dropped still load. */
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private HistoryFile() {}
 

@@ -1,5 +1,6 @@
 package dev.keelson.chaos.history;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +47,7 @@ public record Op(long index, int process, Type type, String f, String key, Long 
     }
   }
 
+  @JsonIgnore
   public boolean isInvoke() {
     return type == Type.INVOKE;
   }

@@ -24,7 +24,7 @@ import java.util.TreeMap;
  *   <li>{@code watch-resumable}: after watching again from revision R, nothing older than R
  *       arrives and nothing from R on is skipped;
  *   <li>{@code watch-bookmarkable}: after a progress notification for revision P, no event at
- *       or below P arrives, and P never goes back;
+ *       or below P arrives;
  *   <li>{@code watch-valid}: every event is in the change log, with the same content.
  * </ul>
  */
@@ -121,11 +121,13 @@ public final class WatchChecker {
       }
     }
 
+    /**
+     * A progress notification for P says every event up to P has been sent. P may be below
+     * what the watcher already has: a master that lags answers with its own revision (etcd
+     * does the same), which is still true. Only events at or below P arriving after it break
+     * the guarantee, as in etcd's robustness tests.
+     */
     private void progress(WatchSession.Progress p) {
-      if (p.revision() < covered) {
-        report("watch-bookmarkable", "progress notification for " + p.revision()
-            + " after events up to " + covered, List.of("progress " + p.revision()));
-      }
       bookmark = Math.max(bookmark, p.revision());
       covered = Math.max(covered, p.revision());
     }

@@ -102,6 +102,16 @@ class WatchCheckerTest {
   }
 
   @Test
+  void aProgressNotificationBelowWhatTheWatcherHasFromALaggingMasterIsTrueAndValid() {
+    List<Item> items = items(response(LOG.get(0)), response(LOG.get(1), LOG.get(2)),
+        new Resume(5, "m3"), new Progress(3), // m3 lags at 3: everything up to 3 was sent
+        response(LOG.get(3), LOG.get(4)), response(LOG.get(5)), response(LOG.get(7)),
+        response(LOG.get(8)));
+    CheckResult r = check(items);
+    assertThat(r.valid()).as("%s", r.anomalies()).isTrue();
+  }
+
+  @Test
   void anEventThatIsNotInTheLogAsDeliveredIsInvalid() {
     List<Item> items = good();
     items.set(0, response(put(2, "w/a", "tampered")));
