@@ -16,6 +16,7 @@ import java.util.List;
 final class Follower {
   private static final long SILENCE_MS = 5_000;
   private static final long PROGRESS_EVERY_MS = 1_000;
+  private static final long RETRY_MS = 200;
 
   private final String name;
   private final List<EtcdClient> masters;
@@ -51,24 +52,31 @@ final class Follower {
   }
 
   private void run() {
-    boolean resumed = false;
+    boolean first = true;
     while (!stopped && covered < stopAt) {
       EtcdClient m = masters.get(master);
-      if (resumed) {
-        add(new WatchSession.Resume(covered + 1, m.endpoint()));
-      }
-      resumed = true;
+      boolean created;
       try (WatchStream s = new WatchStream(m.channel(), WatchWorkload.PREFIX, covered + 1)) {
-        follow(s);
+        created = follow(s, first ? null : m.endpoint());
+        if (!created) {
+          Thread.sleep(RETRY_MS); // that master is down or cut off: pace the attempts
+        }
       } catch (InterruptedException e) {
         return;
       }
+      first &= !created;
       master = (master + 1) % masters.size();
     }
   }
 
-  /** Reads the stream until it ends, goes silent, or the watcher has what it needs. */
-  private void follow(WatchStream s) throws InterruptedException {
+  /**
+   * Reads the stream until it ends, goes silent, or the watcher has what it needs; a
+   * resumption ({@code resumedAt} not null) is recorded once the server has created the watch.
+   *
+   * @return whether the watch was created
+   */
+  private boolean follow(WatchStream s, String resumedAt) throws InterruptedException {
+    boolean created = false;
     long lastHeard = System.nanoTime();
     long lastAsked = 0;
     while (!stopped && covered < stopAt) {
@@ -80,16 +88,23 @@ final class Follower {
       Object o = s.poll(200);
       if (o == null) {
         if (System.nanoTime() - lastHeard > SILENCE_MS * 1_000_000) {
-          return; // paused or cut off: try another master
+          return created; // paused or cut off: try another master
         }
         continue;
       }
       if (!(o instanceof WatchResponse r)) {
-        return; // the stream ended or failed
+        return created; // the stream ended or failed
       }
       lastHeard = System.nanoTime();
       if (r.getCanceled()) {
-        return;
+        return created;
+      }
+      if (r.getCreated()) {
+        created = true;
+        if (resumedAt != null) {
+          add(new WatchSession.Resume(covered + 1, resumedAt));
+        }
+        continue;
       }
       if (r.getEventsCount() > 0) {
         List<WatchEvent> events = WatchStream.events(r);
@@ -100,6 +115,7 @@ final class Follower {
         covered = Math.max(covered, r.getHeader().getRevision());
       }
     }
+    return created;
   }
 
   /** Lets it run until it has everything up to {@code revision}, at most {@code bound}. */
