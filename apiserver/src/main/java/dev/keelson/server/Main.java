@@ -1,6 +1,11 @@
 package dev.keelson.server;
 
+import dev.keelson.api.KubeApi;
+import dev.keelson.auth.pki.IssuedCert;
+import dev.keelson.auth.pki.Pem;
 import dev.keelson.store.raft.RaftConfig;
+import dev.keelson.watch.WatchConfig;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +17,7 @@ import picocli.CommandLine.Option;
 
 /** The {@code keelson} command line. */
 @Command(name = "keelson", mixinStandardHelpOptions = true, version = "keelson 0.1.0",
-    subcommands = {Main.Server.class},
+    subcommands = {Main.Server.class, PkiCommand.class},
     description = "An HA replacement for etcd plus kube-apiserver.")
 public final class Main implements Runnable {
   @Override
@@ -72,6 +77,19 @@ public final class Main implements Runnable {
             + "interrupted harness leaves no master behind).")
     Long exitWith;
 
+    @Option(names = "--api-address", paramLabel = "HOST:PORT",
+        description = "Serve the Kubernetes API over HTTPS here (needs --pki-dir).")
+    String apiAddress;
+
+    @Option(names = "--pki-dir", paramLabel = "DIR",
+        description = "Holds ca.crt (client CA), server.crt and server.key (serving "
+            + "certificate), as `keelson pki` writes them.")
+    Path pkiDir;
+
+    @Option(names = "--api-threads", defaultValue = "64",
+        description = "Most threads serving the Kubernetes API (default: ${DEFAULT-VALUE}).")
+    int apiThreads;
+
     @Override
     public Integer call() throws Exception {
       if (exitWith != null) {
@@ -79,7 +97,22 @@ public final class Main implements Runnable {
       }
       RaftConfig config = new RaftConfig(id, parsePeers(peers), dataDir, clusterToken,
           electionMin, electionMax, snapshotCount, catchupEntries, segmentBytes, 100);
-      Master master = Master.start(config, grpcThreads);
+      Master master;
+      if (apiAddress != null) {
+        if (pkiDir == null) {
+          throw new CommandLine.ParameterException(new CommandLine(this),
+              "--api-address needs --pki-dir");
+        }
+        int colon = apiAddress.lastIndexOf(':');
+        KubeApi.Config api = new KubeApi.Config(
+            new InetSocketAddress(apiAddress.substring(0, colon),
+                Integer.parseInt(apiAddress.substring(colon + 1))),
+            IssuedCert.read(pkiDir.resolve("server.crt"), pkiDir.resolve("server.key")),
+            Pem.readCertificate(pkiDir.resolve("ca.crt")), apiThreads);
+        master = Master.start(config, grpcThreads, WatchConfig.defaults(), api);
+      } else {
+        master = Master.start(config, grpcThreads);
+      }
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {

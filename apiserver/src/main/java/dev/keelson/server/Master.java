@@ -1,5 +1,6 @@
 package dev.keelson.server;
 
+import dev.keelson.api.KubeApi;
 import dev.keelson.etcd.api.ClusterService;
 import dev.keelson.etcd.api.EtcdContext;
 import dev.keelson.etcd.api.EtcdGrpcServer;
@@ -32,12 +33,31 @@ public final class Master implements AutoCloseable {
   private final EtcdGrpcServer etcd;
   private final Lessor lessor;
   private final WatchHub watchHub;
+  private volatile KubeApi kubeApi;
 
   private Master(RaftNode node, EtcdGrpcServer etcd, Lessor lessor, WatchHub watchHub) {
     this.node = node;
     this.etcd = etcd;
     this.lessor = lessor;
     this.watchHub = watchHub;
+  }
+
+  /** As {@link #start(RaftConfig, int, WatchConfig)}, plus the Kubernetes API over HTTPS. */
+  public static Master start(RaftConfig config, int grpcThreads, WatchConfig watch,
+      KubeApi.Config api) throws Exception {
+    Master m = start(config, grpcThreads, watch);
+    try {
+      m.kubeApi = KubeApi.start(m.node, m.watchHub, api);
+    } catch (Exception | Error e) {
+      m.close();
+      throw e;
+    }
+    return m;
+  }
+
+  /** The Kubernetes API, when this master serves it. */
+  public KubeApi kubeApi() {
+    return kubeApi;
   }
 
   /** Starts the peer and its etcd endpoint; returns without waiting for a leader. */
@@ -92,6 +112,13 @@ public final class Master implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
+      if (kubeApi != null) {
+        try {
+          kubeApi.close();
+        } catch (Exception e) {
+          LOG.warn("[{}] closing the Kubernetes API", node.config().id(), e);
+        }
+      }
       watchHub.close();
       etcd.close();
       lessor.close();

@@ -1,0 +1,126 @@
+package dev.keelson.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keelson.api.cache.WatchCache;
+import dev.keelson.api.controller.NamespaceController;
+import dev.keelson.api.http.ApiHandler;
+import dev.keelson.api.http.ApiServer;
+import dev.keelson.api.http.Health;
+import dev.keelson.api.http.Metrics;
+import dev.keelson.api.registry.Registry;
+import dev.keelson.api.registry.ResourceTypes;
+import dev.keelson.api.storage.RaftStorage;
+import dev.keelson.auth.pki.IssuedCert;
+import dev.keelson.auth.pki.KeyStores;
+import dev.keelson.store.raft.RaftNode;
+import dev.keelson.watch.WatchHub;
+import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kubernetes API of one master, assembled: storage on the Raft node, the watch cache on the
+ * watch hub, the generic registry, the namespace controller, and Jetty over HTTPS.
+ */
+public final class KubeApi implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KubeApi.class);
+  /** Changes the watch cache keeps for watches that resume at a past resourceVersion. */
+  static final int HISTORY_EVENTS = 100_000;
+
+  /** Where and how to serve. */
+  public record Config(InetSocketAddress address, IssuedCert serving, X509Certificate clientCa,
+      int maxThreads) {}
+
+  private final WatchCache cache;
+  private final ApiServer server;
+  private final ScheduledExecutorService scheduler;
+  private final ExecutorService watchExecutor;
+
+  private KubeApi(WatchCache cache, ApiServer server, ScheduledExecutorService scheduler,
+      ExecutorService watchExecutor) {
+    this.cache = cache;
+    this.server = server;
+    this.scheduler = scheduler;
+    this.watchExecutor = watchExecutor;
+  }
+
+  public static KubeApi start(RaftNode node, WatchHub hub, Config config) throws Exception {
+    String id = node.config().id();
+    ObjectMapper json = new ObjectMapper();
+    Clock clock = Clock.systemUTC();
+    RaftStorage storage = new RaftStorage(node);
+    WatchCache cache = new WatchCache(id, hub, storage, json, HISTORY_EVENTS).start();
+    ResourceTypes types = new ResourceTypes();
+    Registry registry = new Registry(storage, cache, json, clock);
+    AtomicInteger n = new AtomicInteger();
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "api-timer-" + id);
+      t.setDaemon(true);
+      return t;
+    });
+    ExecutorService watchExecutor = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "api-watch-" + id + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    Health health = new Health()
+        .check("ping", false, () -> true)
+        .check("etcd", false, () -> node.leaderId().isPresent())
+        .check("watch-cache", true, () -> cache.revision() > 0)
+        .check("informer-sync", true, () -> cache.revision() > 0);
+    Metrics metrics = new Metrics()
+        .gauge("keelson_watch_cache_revision", "Revision the watch cache has reached.",
+            cache::revision)
+        .gauge("keelson_watch_cache_watchers", "REST watches open on this master.",
+            cache::watcherCount);
+    ApiHandler handler = new ApiHandler(id, types, registry, json, clock, health, metrics,
+        scheduler, watchExecutor);
+    ApiServer server;
+    try {
+      server = ApiServer.start(config.address(),
+          KeyStores.keyStore(config.serving(), config.clientCa()), KeyStores.PASSWORD,
+          KeyStores.trustStore(config.clientCa()), handler, json, config.maxThreads());
+    } catch (Exception e) {
+      cache.close();
+      scheduler.shutdownNow();
+      watchExecutor.shutdownNow();
+      throw e;
+    }
+    NamespaceController namespaces = new NamespaceController(id, registry, types);
+    scheduler.scheduleWithFixedDelay(() -> {
+      if (!node.isLeaderReady()) {
+        return;
+      }
+      try {
+        namespaces.runOnce();
+      } catch (RuntimeException e) {
+        LOG.debug("[{}] namespace controller pass failed", id, e);
+      }
+    }, 500, 1000, TimeUnit.MILLISECONDS);
+    LOG.info("[{}] Kubernetes API listening on https://{}:{}", id,
+        config.address().getHostString(), server.port());
+    return new KubeApi(cache, server, scheduler, watchExecutor);
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  @Override
+  public void close() throws Exception {
+    scheduler.shutdownNow();
+    cache.close();
+    try {
+      server.close();
+    } finally {
+      watchExecutor.shutdownNow();
+    }
+  }
+}

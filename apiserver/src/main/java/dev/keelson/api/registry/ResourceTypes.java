@@ -1,0 +1,132 @@
+package dev.keelson.api.registry;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The types this API serves: the built-ins, then custom resources as their definitions are
+ * created. Lookups see a consistent snapshot; changes replace it whole.
+ */
+public final class ResourceTypes {
+  private static final ResourceType.Scale WORKLOAD_SCALE = new ResourceType.Scale(
+      ".spec.replicas", ".status.replicas", ".spec.selector");
+
+  private volatile Map<String, ResourceType> byPath;
+
+  public ResourceTypes() {
+    Map<String, ResourceType> m = new LinkedHashMap<>();
+    builtIns().forEach(t -> m.put(path(t.group(), t.version(), t.resource()), t));
+    byPath = m;
+  }
+
+  /** The types built into every master. */
+  public static List<ResourceType> builtIns() {
+    List<ResourceType> l = new ArrayList<>();
+    core(l, "namespaces", "Namespace", false, true, "ns");
+    core(l, "pods", "Pod", true, true, "po");
+    core(l, "services", "Service", true, true, "svc");
+    core(l, "endpoints", "Endpoints", true, false, "ep");
+    core(l, "configmaps", "ConfigMap", true, false, "cm");
+    core(l, "secrets", "Secret", true, false);
+    core(l, "serviceaccounts", "ServiceAccount", true, false, "sa");
+    core(l, "nodes", "Node", false, true, "no");
+    core(l, "events", "Event", true, false, "ev");
+    core(l, "persistentvolumes", "PersistentVolume", false, true, "pv");
+    core(l, "persistentvolumeclaims", "PersistentVolumeClaim", true, true, "pvc");
+    core(l, "limitranges", "LimitRange", true, false, "limits");
+    core(l, "resourcequotas", "ResourceQuota", true, true, "quota");
+    l.add(scalable("apps", "deployments", "Deployment", "deploy"));
+    l.add(scalable("apps", "replicasets", "ReplicaSet", "rs"));
+    l.add(scalable("apps", "statefulsets", "StatefulSet", "sts"));
+    l.add(typed("apps", "v1", "daemonsets", "DaemonSet", true, true, List.of("all"), "ds"));
+    l.add(typed("batch", "v1", "jobs", "Job", true, true, List.of("all")));
+    l.add(typed("batch", "v1", "cronjobs", "CronJob", true, true, List.of("all"), "cj"));
+    l.add(typed("networking.k8s.io", "v1", "ingresses", "Ingress", true, true, List.of(), "ing"));
+    l.add(typed("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, false,
+        List.of(), "netpol"));
+    String rbac = "rbac.authorization.k8s.io";
+    l.add(typed(rbac, "v1", "roles", "Role", true, false, List.of()));
+    l.add(typed(rbac, "v1", "rolebindings", "RoleBinding", true, false, List.of()));
+    l.add(typed(rbac, "v1", "clusterroles", "ClusterRole", false, false, List.of()));
+    l.add(typed(rbac, "v1", "clusterrolebindings", "ClusterRoleBinding", false, false,
+        List.of()));
+    l.add(typed("coordination.k8s.io", "v1", "leases", "Lease", true, false, List.of()));
+    String adm = "admissionregistration.k8s.io";
+    l.add(typed(adm, "v1", "mutatingwebhookconfigurations", "MutatingWebhookConfiguration",
+        false, false, List.of("api-extensions")));
+    l.add(typed(adm, "v1", "validatingwebhookconfigurations", "ValidatingWebhookConfiguration",
+        false, false, List.of("api-extensions")));
+    l.add(typed(adm, "v1", "validatingadmissionpolicies", "ValidatingAdmissionPolicy", false,
+        true, List.of("api-extensions")));
+    l.add(typed(adm, "v1", "validatingadmissionpolicybindings",
+        "ValidatingAdmissionPolicyBinding", false, false, List.of("api-extensions")));
+    l.add(typed("apiextensions.k8s.io", "v1", "customresourcedefinitions",
+        "CustomResourceDefinition", false, true, List.of("api-extensions"), "crd", "crds"));
+    return l;
+  }
+
+  private static void core(List<ResourceType> l, String resource, String kind,
+      boolean namespaced, boolean status, String... shortNames) {
+    List<String> all = List.of("pods", "services").contains(resource) ? List.of("all")
+        : List.of();
+    l.add(typed("", "v1", resource, kind, namespaced, status, all, shortNames));
+  }
+
+  private static ResourceType scalable(String group, String resource, String kind,
+      String shortName) {
+    return new ResourceType(group, "v1", resource, kind, kind.toLowerCase(), true,
+        List.of(shortName), List.of("all"), true, WORKLOAD_SCALE);
+  }
+
+  private static ResourceType typed(String group, String version, String resource, String kind,
+      boolean namespaced, boolean status, List<String> categories, String... shortNames) {
+    return new ResourceType(group, version, resource, kind, kind.toLowerCase(), namespaced,
+        List.of(shortNames), categories, status, null);
+  }
+
+  private static String path(String group, String version, String resource) {
+    return group + "/" + version + "/" + resource;
+  }
+
+  /** The type served at {@code /apis/group/version/resource} (group "" for {@code /api/v1}). */
+  public Optional<ResourceType> find(String group, String version, String resource) {
+    return Optional.ofNullable(byPath.get(path(group, version, resource)));
+  }
+
+  /** The type whose objects live under this store key, if any. */
+  public Optional<ResourceType> forKey(String key) {
+    for (ResourceType t : byPath.values()) {
+      if (key.startsWith(t.storagePrefix())) {
+        return Optional.of(t);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public List<ResourceType> all() {
+    return List.copyOf(byPath.values());
+  }
+
+  /** Every type of one group-version, in registration order. */
+  public List<ResourceType> of(String group, String version) {
+    return byPath.values().stream()
+        .filter(t -> t.group().equals(group) && t.version().equals(version)).toList();
+  }
+
+  /** Adds or replaces a type (a custom resource definition was created or changed). */
+  public synchronized void put(ResourceType t) {
+    Map<String, ResourceType> m = new LinkedHashMap<>(byPath);
+    m.put(path(t.group(), t.version(), t.resource()), t);
+    byPath = m;
+  }
+
+  /** Removes a custom resource's type. */
+  public synchronized void remove(String group, String version, String resource) {
+    Map<String, ResourceType> m = new LinkedHashMap<>(byPath);
+    m.remove(path(group, version, resource));
+    byPath = m;
+  }
+}

@@ -1,0 +1,44 @@
+package dev.keelson.server;
+
+import dev.keelson.auth.pki.Kubeconfig;
+import dev.keelson.auth.pki.LocalPki;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code keelson pki}: the local cluster's CA, serving and admin certificates, and kubeconfig. */
+@Command(name = "pki", mixinStandardHelpOptions = true,
+    description = "Create (or keep) a CA, a serving certificate and an admin client "
+        + "certificate in DIR, and write a kubeconfig for the admin.")
+final class PkiCommand implements Callable<Integer> {
+  @Option(names = "--dir", required = true, description = "Where the certificates live.")
+  Path dir;
+
+  @Option(names = "--ip", description = "An IP address the masters serve on (repeatable).")
+  List<String> ips = new ArrayList<>();
+
+  @Option(names = "--dns", description = "A DNS name the masters serve on (repeatable).")
+  List<String> dnsNames = new ArrayList<>();
+
+  @Option(names = "--kubeconfig", description = "Write a kubeconfig for the admin here.")
+  Path kubeconfig;
+
+  @Option(names = "--server", description = "The API URL the kubeconfig points at.",
+      defaultValue = "https://127.0.0.1:6443")
+  String server;
+
+  @Override
+  public Integer call() throws Exception {
+    LocalPki pki = LocalPki.ensure(dir, dnsNames, ips);
+    if (kubeconfig != null) {
+      Kubeconfig.write(kubeconfig, Kubeconfig.render("keelson", server,
+          pki.ca().certificatePem(), LocalPki.ADMIN_NAME, pki.admin().certificatePem(),
+          pki.admin().keyPem()));
+    }
+    System.out.println("pki in " + dir + (kubeconfig == null ? "" : "; kubeconfig " + kubeconfig));
+    return 0;
+  }
+}
