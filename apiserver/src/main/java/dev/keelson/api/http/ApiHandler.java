@@ -480,7 +480,7 @@ public final class ApiHandler extends Handler.Abstract {
         return o -> Patches.mergePatch(o, p);
       }
       case "application/strategic-merge-patch+json" -> {
-        if (type.group().contains(".") && !type.group().endsWith(".k8s.io")) {
+        if (!types.isBuiltIn(type)) {
           throw ApiException.unsupportedMediaType("the body of the request was in an unknown "
               + "format - accepted media types include: application/json-patch+json, "
               + "application/merge-patch+json, application/apply-patch+yaml");

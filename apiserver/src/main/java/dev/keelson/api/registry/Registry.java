@@ -42,6 +42,7 @@ public final class Registry {
   private final ObjectMapper json;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
+  private final List<TypeHooks> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public Registry(Storage storage, WatchCache cache, ObjectMapper json, Clock clock) {
     this.storage = storage;
@@ -52,6 +53,11 @@ public final class Registry {
 
   public WatchCache cache() {
     return cache;
+  }
+
+  /** Plugs in per-type behaviour (see {@link TypeHooks}). */
+  public void addHooks(TypeHooks h) {
+    hooks.add(h);
   }
 
   /** Which part of an object a write may change. */
@@ -238,7 +244,7 @@ public final class Registry {
       body.remove("status");
     }
     Defaults.onCreate(t, body);
-    validate(t, body);
+    validate(t, body, null);
     if (w.dryRun()) {
       return body;
     }
@@ -355,7 +361,7 @@ public final class Registry {
           + "being deleted");
     }
     Defaults.onUpdate(t, next);
-    validate(t, next);
+    validate(t, next, old);
     if (sameObject(old, next)) {
       return old; // nothing changed: no write, the old resourceVersion stands
     }
@@ -528,8 +534,14 @@ public final class Registry {
     meta.put("namespace", ns);
   }
 
-  private void validate(ResourceType t, ObjectNode obj) {
-    List<ApiException.Cause> causes = Validation.validate(t, obj);
+  private void validate(ResourceType t, ObjectNode obj, ObjectNode old) {
+    for (TypeHooks h : hooks) {
+      h.prepare(t, obj, old);
+    }
+    List<ApiException.Cause> causes = new ArrayList<>(Validation.validate(t, obj));
+    for (TypeHooks h : hooks) {
+      causes.addAll(h.validate(t, obj, old));
+    }
     if (!causes.isEmpty()) {
       throw ApiException.invalid(t, t.kind(), obj.path("metadata").path("name").asText(""),
           causes);

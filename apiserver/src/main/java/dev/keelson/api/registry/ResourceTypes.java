@@ -15,10 +15,12 @@ public final class ResourceTypes {
       ".spec.replicas", ".status.replicas", ".spec.selector");
 
   private volatile Map<String, ResourceType> byPath;
+  private final java.util.Set<String> builtIn = new java.util.HashSet<>();
 
   public ResourceTypes() {
     Map<String, ResourceType> m = new LinkedHashMap<>();
     builtIns().forEach(t -> m.put(path(t.group(), t.version(), t.resource()), t));
+    builtIn.addAll(m.keySet());
     byPath = m;
   }
 
@@ -116,8 +118,16 @@ public final class ResourceTypes {
         .filter(t -> t.group().equals(group) && t.version().equals(version)).toList();
   }
 
+  /** Whether {@code t} is built in (not a custom resource). */
+  public boolean isBuiltIn(ResourceType t) {
+    return builtIn.contains(path(t.group(), t.version(), t.resource()));
+  }
+
   /** Adds or replaces a type (a custom resource definition was created or changed). */
   public synchronized void put(ResourceType t) {
+    if (isBuiltIn(t)) {
+      throw new IllegalArgumentException(t.qualifiedResource() + " is built in");
+    }
     Map<String, ResourceType> m = new LinkedHashMap<>(byPath);
     m.put(path(t.group(), t.version(), t.resource()), t);
     byPath = m;
