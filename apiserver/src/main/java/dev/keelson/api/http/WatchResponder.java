@@ -66,6 +66,12 @@ final class WatchResponder {
       ScheduledExecutorService scheduler) {
     watcher[0] = w;
     initialEventsEndRevision = initialEndRevision;
+    // commit the headers now: clients wait for them before they do anything else
+    writing = true;
+    response.write(false, ByteBuffer.allocate(0), Callback.from(() -> {
+      writing = false;
+      wake();
+    }, this::fail));
     timer = scheduler.schedule(() -> {
       timedOut = true;
       wake();

@@ -14,6 +14,9 @@ public final class LocalCluster implements Cluster {
   private final Master[] masters;
   private final EtcdClient[] clients;
   private WatchConfig watch = WatchConfig.defaults();
+  /** When set, every master also serves the Kubernetes API (see {@link #startWithApi}). */
+  private dev.keelson.auth.pki.LocalPki pki;
+  private int[] apiPorts;
 
   private LocalCluster(Path dir, int n, UnaryOperator<RaftConfig> tweak) {
     List<RaftConfig.Peer> peers = new ArrayList<>();
@@ -48,6 +51,34 @@ public final class LocalCluster implements Cluster {
     return c;
   }
 
+  /**
+   * Three masters that also serve the Kubernetes API over HTTPS, each on its own free port,
+   * with a CA and an admin client certificate in {@code dir/pki}.
+   */
+  public static LocalCluster startWithApi(Path dir) throws Exception {
+    LocalCluster c = new LocalCluster(dir, 3, UnaryOperator.identity());
+    c.pki = dev.keelson.auth.pki.LocalPki.ensure(dir.resolve("pki"), List.of(),
+        List.of("127.0.0.1"));
+    c.apiPorts = new int[3];
+    for (int i = 0; i < 3; i++) {
+      c.apiPorts[i] = Ports.free();
+    }
+    for (int i = 0; i < 3; i++) {
+      c.start(i);
+    }
+    return c;
+  }
+
+  /** The CA and admin certificate of a cluster started with the API. */
+  public dev.keelson.auth.pki.LocalPki pki() {
+    return pki;
+  }
+
+  /** https://127.0.0.1:port of master i's Kubernetes API. */
+  public String apiUrl(int i) {
+    return "https://127.0.0.1:" + apiPorts[i];
+  }
+
   @Override
   public int size() {
     return masters.length;
@@ -80,7 +111,11 @@ public final class LocalCluster implements Cluster {
 
   @Override
   public void start(int i) throws Exception {
-    if (masters[i] == null) {
+    if (masters[i] == null && apiPorts != null) {
+      masters[i] = Master.start(configs.get(i), 2, watch, new dev.keelson.api.KubeApi.Config(
+          new java.net.InetSocketAddress("127.0.0.1", apiPorts[i]), pki.server(),
+          pki.ca().certificate(), 16));
+    } else if (masters[i] == null) {
       masters[i] = Master.start(configs.get(i), 2, watch);
     }
   }
