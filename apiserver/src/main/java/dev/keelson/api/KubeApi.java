@@ -74,7 +74,9 @@ public final class KubeApi implements AutoCloseable {
         .check("ping", false, () -> true)
         .check("etcd", false, () -> node.leaderId().isPresent())
         .check("watch-cache", true, () -> cache.revision() > 0)
-        .check("informer-sync", true, () -> cache.revision() > 0);
+        .check("informer-sync", true, () -> cache.revision() > 0)
+        .check("poststarthook/bootstrap-namespaces", true, () -> NamespaceController.BOOTSTRAP
+            .stream().allMatch(ns -> cache.get("/registry/core/namespaces/" + ns) != null));
     Metrics metrics = new Metrics()
         .gauge("keelson_watch_cache_revision", "Revision the watch cache has reached.",
             cache::revision)

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.keelson.api.cache.CacheEvent;
 import dev.keelson.api.cache.CacheWatcher;
 import dev.keelson.api.cache.WatchCache;
+import dev.keelson.api.codec.KnownFields;
 import dev.keelson.api.codec.KubeProtobuf;
 import dev.keelson.api.registry.ApiException;
 import dev.keelson.api.registry.ListOptions;
@@ -68,6 +69,7 @@ public final class ApiHandler extends Handler.Abstract {
   private final ScheduledExecutorService scheduler;
   private final java.util.concurrent.Executor watchExecutor;
   private final KubeProtobuf protobuf = KubeProtobuf.load();
+  private final KnownFields knownFields = new KnownFields(protobuf);
 
   public ApiHandler(String nodeId, ResourceTypes types, Registry registry, ObjectMapper json,
       Clock clock, Health health, Metrics metrics, ScheduledExecutorService scheduler,
@@ -267,6 +269,7 @@ public final class ApiHandler extends Handler.Abstract {
         }
         verb[0] = "create";
         ObjectNode body = readObject(req, w);
+        checkFields(type, body, w, res);
         if (type.namespaced() && ns == null) {
           ns = body.path("metadata").path("namespace").asText("");
           if (ns.isEmpty()) {
@@ -279,12 +282,18 @@ public final class ApiHandler extends Handler.Abstract {
         requireName(t);
         verb[0] = "update";
         ObjectNode body = readObject(req, w);
+        checkFields(type, body, w, res);
         send(res, cb, 200, registry.update(type, ns, t.name(), body, part, w), accept);
       }
       case "PATCH" -> {
         requireName(t);
         verb[0] = "patch";
-        UnaryOperator<ObjectNode> patch = patcher(req, type, w);
+        UnaryOperator<ObjectNode> patcher = patcher(req, type, w);
+        UnaryOperator<ObjectNode> patch = o -> {
+          ObjectNode patched = patcher.apply(o);
+          checkFields(type, patched, w, res);
+          return patched;
+        };
         send(res, cb, 200, registry.patch(type, ns, t.name(), patch, part, w), accept);
       }
       case "DELETE" -> {
@@ -406,6 +415,32 @@ public final class ApiHandler extends Handler.Abstract {
   }
 
   // ---- request parsing ---------------------------------------------------------------------
+
+  /**
+   * Drops the fields a built-in kind does not have, as Kubernetes' typed decoding does, and
+   * applies fieldValidation: Strict refuses the request (400), Warn (the default) answers with
+   * a Warning header per field, Ignore says nothing.
+   */
+  private void checkFields(ResourceType type, ObjectNode obj, WriteOptions w, Response res) {
+    if (!types.isBuiltIn(type)) {
+      return;
+    }
+    List<String> unknown = knownFields.removeUnknown(type.apiVersion(), type.kind(), obj);
+    if (unknown.isEmpty() || w.fieldValidation().equals("Ignore")) {
+      return;
+    }
+    if (w.fieldValidation().equals("Strict")) {
+      StringBuilder m = new StringBuilder("strict decoding error: ");
+      for (int i = 0; i < unknown.size(); i++) {
+        m.append(i == 0 ? "" : ", ").append("unknown field \"").append(unknown.get(i))
+            .append('"');
+      }
+      throw ApiException.badRequest(m.toString());
+    }
+    for (String f : unknown) {
+      res.getHeaders().add("Warning", "299 - \"unknown field \\\"" + f + "\\\"\"");
+    }
+  }
 
   private static WriteOptions writeOptions(Fields q) {
     String dryRun = q.getValue("dryRun");
