@@ -2,7 +2,11 @@ package dev.keelson.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keelson.api.cache.WatchCache;
+import dev.keelson.api.controller.MasterEndpoints;
 import dev.keelson.api.controller.NamespaceController;
+import dev.keelson.api.crd.CrdController;
+import dev.keelson.api.crd.CrdHooks;
+import dev.keelson.api.crd.CustomResourceHooks;
 import dev.keelson.api.http.ApiHandler;
 import dev.keelson.api.http.ApiServer;
 import dev.keelson.api.http.Health;
@@ -42,13 +46,15 @@ public final class KubeApi implements AutoCloseable {
   private final ApiServer server;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService watchExecutor;
+  private final CrdController crds;
 
   private KubeApi(WatchCache cache, ApiServer server, ScheduledExecutorService scheduler,
-      ExecutorService watchExecutor) {
+      ExecutorService watchExecutor, CrdController crds) {
     this.cache = cache;
     this.server = server;
     this.scheduler = scheduler;
     this.watchExecutor = watchExecutor;
+    this.crds = crds;
   }
 
   public static KubeApi start(RaftNode node, WatchHub hub, Config config) throws Exception {
@@ -59,6 +65,8 @@ public final class KubeApi implements AutoCloseable {
     WatchCache cache = new WatchCache(id, hub, storage, json, HISTORY_EVENTS).start();
     ResourceTypes types = new ResourceTypes();
     Registry registry = new Registry(storage, cache, json, clock);
+    registry.addHooks(new CrdHooks());
+    registry.addHooks(new CustomResourceHooks(types, cache));
     AtomicInteger n = new AtomicInteger();
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "api-timer-" + id);
@@ -95,6 +103,18 @@ public final class KubeApi implements AutoCloseable {
       watchExecutor.shutdownNow();
       throw e;
     }
+    MasterEndpoints masters = new MasterEndpoints(id, config.address().getHostString(),
+        server.port(), registry, types, json, clock);
+    scheduler.scheduleWithFixedDelay(() -> {
+      try {
+        masters.renew();
+        if (node.isLeaderReady()) {
+          masters.reconcile();
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("[{}] master lease pass failed", id, e);
+      }
+    }, 1000, 5000, TimeUnit.MILLISECONDS);
     NamespaceController namespaces = new NamespaceController(id, registry, types);
     scheduler.scheduleWithFixedDelay(() -> {
       if (!node.isLeaderReady()) {
@@ -106,9 +126,12 @@ public final class KubeApi implements AutoCloseable {
         LOG.debug("[{}] namespace controller pass failed", id, e);
       }
     }, 500, 1000, TimeUnit.MILLISECONDS);
+    // every master serves the custom types its own cache defines; the leader writes status
+    CrdController crds = new CrdController(id, registry, types, clock, node::isLeaderReady)
+        .start();
     LOG.info("[{}] Kubernetes API listening on https://{}:{}", id,
         config.address().getHostString(), server.port());
-    return new KubeApi(cache, server, scheduler, watchExecutor);
+    return new KubeApi(cache, server, scheduler, watchExecutor, crds);
   }
 
   public int port() {
@@ -117,7 +140,9 @@ public final class KubeApi implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    server.stopAccepting(); // first, so the clients of the watches ended below go elsewhere
     scheduler.shutdownNow();
+    crds.close();
     cache.close();
     try {
       server.close();

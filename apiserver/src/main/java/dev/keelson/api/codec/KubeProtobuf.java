@@ -110,6 +110,11 @@ public final class KubeProtobuf {
     return Optional.ofNullable(messages.get("k8s.io.api." + pkg + "." + version + "." + kind));
   }
 
+  /** A message by its full protobuf name, or null. */
+  Descriptor messageByName(String fullName) {
+    return messages.get(fullName);
+  }
+
   /** Decodes one body; {@link IllegalArgumentException} (with the reason) if it cannot. */
   public ObjectNode decode(byte[] body) {
     if (body.length < MAGIC.length || !Arrays.equals(body, 0, 4, MAGIC, 0, 4)) {
@@ -215,7 +220,7 @@ public final class KubeProtobuf {
       case "k8s.io.apimachinery.pkg.util.intstr.IntOrString" -> {
         long type = longField(m, "type");
         return type == 1 ? n.textNode((String) m.getField(field(d, "strVal")))
-            : n.numberNode(longField(m, "intVal"));
+            : n.numberNode((int) longField(m, "intVal"));
       }
       case "k8s.io.apimachinery.pkg.runtime.RawExtension", META + "FieldsV1" -> {
         ByteString raw = (ByteString) m.getField(d.getFields().get(0));

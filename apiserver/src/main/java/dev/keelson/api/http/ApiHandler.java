@@ -10,6 +10,7 @@ import dev.keelson.api.cache.CacheWatcher;
 import dev.keelson.api.cache.WatchCache;
 import dev.keelson.api.codec.KnownFields;
 import dev.keelson.api.codec.KubeProtobuf;
+import dev.keelson.api.codec.ProtoSchemas;
 import dev.keelson.api.registry.ApiException;
 import dev.keelson.api.registry.ListOptions;
 import dev.keelson.api.registry.Patches;
@@ -18,6 +19,8 @@ import dev.keelson.api.registry.ResourceType;
 import dev.keelson.api.registry.ResourceTypes;
 import dev.keelson.api.registry.Selectors;
 import dev.keelson.api.registry.WriteOptions;
+import dev.keelson.api.registry.apply.ApplyPatch;
+import dev.keelson.api.registry.apply.ManagerNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -64,6 +67,7 @@ public final class ApiHandler extends Handler.Abstract {
   private final Discovery discovery;
   private final OpenApi openApi;
   private final Tables tables;
+  private final Clock clock;
   private final Health health;
   private final Metrics metrics;
   private final ScheduledExecutorService scheduler;
@@ -81,8 +85,9 @@ public final class ApiHandler extends Handler.Abstract {
     this.json = json;
     this.yaml = new YAMLMapper();
     this.discovery = new Discovery(types, json);
-    this.openApi = new OpenApi(types, json);
+    this.openApi = new OpenApi(types, json, new ProtoSchemas(protobuf));
     this.tables = new Tables(json, clock);
+    this.clock = clock;
     this.health = health;
     this.metrics = metrics;
     this.scheduler = scheduler;
@@ -225,7 +230,8 @@ public final class ApiHandler extends Handler.Abstract {
     if (type.namespaced() && t.name() != null && ns == null) {
       throw ApiException.notFound("the server could not find the requested resource");
     }
-    WriteOptions w = writeOptions(q);
+    WriteOptions w = contentType(req).equals("application/apply-patch+yaml") ? writeOptions(q)
+        : ManagerNames.defaulted(writeOptions(q), req.getHeaders().get(HttpHeader.USER_AGENT));
     Registry.Part part = "status".equals(t.subresource()) ? Registry.Part.STATUS
         : Registry.Part.MAIN;
     if ("scale".equals(t.subresource())) {
@@ -289,6 +295,12 @@ public final class ApiHandler extends Handler.Abstract {
         requireName(t);
         verb[0] = "patch";
         UnaryOperator<ObjectNode> patcher = patcher(req, type, w);
+        if (patcher instanceof ApplyPatch apply) {
+          checkFields(type, apply.config(), w, res);
+          ApplyPatch.Outcome applied = apply.run(registry, ns, t.name(), part, w);
+          send(res, cb, applied.created() ? 201 : 200, applied.object(), accept);
+          return;
+        }
         UnaryOperator<ObjectNode> patch = o -> {
           ObjectNode patched = patcher.apply(o);
           checkFields(type, patched, w, res);
@@ -330,7 +342,7 @@ public final class ApiHandler extends Handler.Abstract {
           change = obj -> Scales.apply(type, obj, p.apply(Scales.toScale(json, type, obj)));
         }
         ObjectNode updated = registry.patch(type, t.namespace(), t.name(), change,
-            Registry.Part.MAIN, w);
+            Registry.Part.SCALE, w);
         send(res, cb, 200, Scales.toScale(json, type, updated), "application/json");
       }
       default -> throw ApiException.methodNotAllowed("the server does not allow this method on "
@@ -371,6 +383,10 @@ public final class ApiHandler extends Handler.Abstract {
     long timeoutMs = q.getValue("timeoutSeconds") != null
         ? Math.max(1, parseLong(q.getValue("timeoutSeconds"), "timeoutSeconds")) * 1000L
         : (1800 + ThreadLocalRandom.current().nextInt(1800)) * 1000L;
+    if (from == 0 && (rv == null || rv.isEmpty())) {
+      // unset: the initial state is a consistent read, as fresh as a quorum read
+      registry.awaitConsistentCache();
+    }
     if (from > 0) {
       try {
         if (!cache.awaitRevision(from, 3_000)) {
@@ -411,6 +427,9 @@ public final class ApiHandler extends Handler.Abstract {
     res.setStatus(200);
     res.getHeaders().put(HttpHeader.CONTENT_TYPE, table ? tableType(accept) : "application/json");
     res.getHeaders().put(HttpHeader.TRANSFER_ENCODING, "chunked");
+    // a watch's connection is not reused: when a master stops, its watches end cleanly and the
+    // clients' next watch opens a new connection, which a load balancer sends to a live master
+    res.getHeaders().put(HttpHeader.CONNECTION, "close");
     responder.start(w, timeoutMs, sendInitial ? Math.max(1, cache.revision()) : 0, scheduler);
   }
 
@@ -529,7 +548,7 @@ public final class ApiHandler extends Handler.Abstract {
           throw ApiException.badRequest("PatchOptions.meta.k8s.io \"\" is invalid: "
               + "fieldManager: Required value: is required for apply patch");
         }
-        return o -> Patches.mergePatch(o, p);
+        return new ApplyPatch(type, p, w.fieldManager(), w.force(), clock);
       }
       default -> throw ApiException.unsupportedMediaType("the body of the request was in an "
           + "unknown format - accepted media types include: application/json-patch+json, "

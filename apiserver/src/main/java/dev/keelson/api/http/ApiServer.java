@@ -15,6 +15,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -60,7 +61,9 @@ public final class ApiServer implements AutoCloseable {
     connector.setPort(address.getPort());
     connector.setIdleTimeout(3_600_000); // watches stay quiet for long; their own timeout ends them
     server.addConnector(connector);
-    server.setHandler(handler);
+    // a stopping server lets open requests finish (watches end their streams cleanly, so clients
+    // resume them elsewhere instead of relisting)
+    server.setHandler(new GracefulHandler(handler));
     server.setErrorHandler(new StatusErrorHandler(json));
     server.setStopTimeout(2_000);
     server.start();
@@ -70,6 +73,14 @@ public final class ApiServer implements AutoCloseable {
   /** The port it listens on (useful when started on port 0). */
   public int port() {
     return connector.getLocalPort();
+  }
+
+  /**
+   * Stops taking new connections, leaving open ones be: the first step of a clean stop, so that
+   * clients whose watches end next reconnect to another master, not to this one.
+   */
+  public void stopAccepting() {
+    connector.close();
   }
 
   @Override

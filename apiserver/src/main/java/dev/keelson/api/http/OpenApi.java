@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keelson.api.registry.ResourceType;
 import dev.keelson.api.registry.ResourceTypes;
+import dev.keelson.api.codec.ProtoSchemas;
 import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Set;
 
@@ -14,16 +17,24 @@ import java.util.Set;
  * operations of every served type. The PATCH operations carry
  * {@code x-kubernetes-group-version-kind} and the {@code fieldValidation} parameter, which is how
  * kubectl learns that this server validates fields itself (its default {@code --validate=strict}).
- * Schemas are open objects for now (no field descriptions yet, so {@code kubectl explain} shows
- * only the kinds).
+ * Schemas: built-in kinds get the structure of their protobuf schema ({@link ProtoSchemas}: field
+ * names and types, no descriptions), custom resources their openAPIV3Schema, the rest (kinds
+ * without a protobuf schema here) an open object. Documents are built once per set of types.
  */
 final class OpenApi {
   private final ResourceTypes types;
   private final ObjectMapper json;
+  private final ProtoSchemas builtIn;
+  /** Documents by group-version, rebuilt when the types served there change. */
+  private final Map<String, Built> built = new ConcurrentHashMap<>();
 
-  OpenApi(ResourceTypes types, ObjectMapper json) {
+  private record Built(List<ResourceType> types, List<Object> schemas, ObjectNode doc,
+      String hash) {}
+
+  OpenApi(ResourceTypes types, ObjectMapper json, ProtoSchemas builtIn) {
     this.types = types;
     this.json = json;
+    this.builtIn = builtIn;
   }
 
   private static String gvPath(String group, String version) {
@@ -39,19 +50,36 @@ final class OpenApi {
       String[] parts = gv.split("/");
       String group = parts.length == 3 ? parts[1] : "";
       String version = parts[parts.length - 1];
-      int hash = document(group, version).toString().hashCode();
       paths.putObject(gv).put("serverRelativeURL",
-          "/openapi/v3/" + gv + "?hash=" + Integer.toHexString(hash).toUpperCase());
+          "/openapi/v3/" + gv + "?hash=" + cached(group, version).hash());
     }
     return o;
   }
 
   /** The document of one group-version; null if nothing is served there. */
   ObjectNode document(String group, String version) {
+    Built b = cached(group, version);
+    return b == null ? null : b.doc();
+  }
+
+  private Built cached(String group, String version) {
     List<ResourceType> ts = types.of(group, version);
     if (ts.isEmpty()) {
       return null;
     }
+    List<Object> schemas = ts.stream().map(t -> (Object) types.schema(t).orElse(null)).toList();
+    String key = group + "/" + version;
+    Built b = built.get(key);
+    if (b == null || !b.types().equals(ts) || !b.schemas().equals(schemas)) {
+      ObjectNode doc = build(group, version, ts);
+      String hash = Integer.toHexString(doc.toString().hashCode()).toUpperCase();
+      b = new Built(ts, schemas, doc, hash);
+      built.put(key, b);
+    }
+    return b;
+  }
+
+  private ObjectNode build(String group, String version, List<ResourceType> ts) {
     ObjectNode doc = json.createObjectNode();
     doc.put("openapi", "3.0.0");
     ObjectNode info = doc.putObject("info");
@@ -63,16 +91,30 @@ final class OpenApi {
     for (ResourceType t : ts) {
       String scope = t.namespaced() ? "namespaces/{namespace}/" : "";
       String one = base + scope + t.resource() + "/{name}";
-      String schemaName = schemaName(t);
-      ObjectNode schema = schemas.putObject(schemaName);
+      // built-in kinds: the structure of their protobuf schema (no descriptions)
+      String protoName = types.isBuiltIn(t) ? builtIn.add(t.apiVersion(), t.kind(), schemas)
+          : null;
+      String schemaName = protoName != null ? protoName : schemaName(t);
+      ObjectNode schema = protoName != null ? (ObjectNode) schemas.get(protoName)
+          : schemas.putObject(schemaName);
+      // a custom type's own openAPIV3Schema; built-ins without a protobuf schema are open
+      com.fasterxml.jackson.databind.JsonNode own = protoName != null ? schema
+          : types.schema(t).orElse(null);
+      if (protoName == null && own instanceof ObjectNode o) {
+        schema.setAll(o.deepCopy());
+      }
       schema.put("type", "object");
-      schema.put("description", t.kind() + " (" + t.apiVersion() + ")");
+      if (!schema.has("description")) {
+        schema.put("description", t.kind() + " (" + t.apiVersion() + ")");
+      }
       ObjectNode gvk = json.createObjectNode();
       gvk.put("group", t.group());
       gvk.put("version", t.version());
       gvk.put("kind", t.kind());
       schema.putArray("x-kubernetes-group-version-kind").add(gvk.deepCopy());
-      schema.put("x-kubernetes-preserve-unknown-fields", true);
+      if (own == null) {
+        schema.put("x-kubernetes-preserve-unknown-fields", true);
+      }
       ObjectNode item = paths.putObject(one);
       item.set("get", operation("read" + t.kind(), gvk, "get", schemaName, false));
       item.set("put", operation("replace" + t.kind(), gvk, "put", schemaName, true));

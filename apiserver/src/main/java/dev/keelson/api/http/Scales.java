@@ -61,6 +61,9 @@ final class Scales {
   }
 
   private static JsonNode at(JsonNode obj, String dotted) {
+    if (dotted == null || dotted.length() < 2) {
+      return com.fasterxml.jackson.databind.node.MissingNode.getInstance(); // no such path
+    }
     JsonNode n = obj;
     for (String p : dotted.substring(1).split("\\.")) {
       n = n.path(p);

@@ -21,8 +21,11 @@ import java.util.Set;
  * {@code $setElementOrder} directives.
  */
 public final class Patches {
-  /** Merge key of the object lists that strategic merge patches element by element. */
-  private static final Map<String, String> MERGE_KEYS = Map.ofEntries(
+  /**
+   * Merge key of the object lists that strategic merge patches element by element ("" for a list
+   * that is replaced whole); server-side apply identifies list items by the same keys.
+   */
+  public static final Map<String, String> MERGE_KEYS = Map.ofEntries(
       Map.entry("containers", "name"), Map.entry("initContainers", "name"),
       Map.entry("ephemeralContainers", "name"), Map.entry("env", "name"),
       Map.entry("volumes", "name"), Map.entry("volumeMounts", "mountPath"),
@@ -31,8 +34,8 @@ public final class Patches {
       Map.entry("ownerReferences", "uid"), Map.entry("resourceClaims", "name"),
       Map.entry("topologySpreadConstraints", "topologyKey"), Map.entry("taints", "key"),
       Map.entry("addresses", "type"), Map.entry("envFrom", ""));
-  /** Lists of scalars that strategic merge unions instead of replacing. */
-  private static final Set<String> MERGED_SCALAR_LISTS = Set.of("finalizers");
+  /** Lists of scalars that strategic merge unions instead of replacing (sets, to apply). */
+  public static final Set<String> MERGED_SCALAR_LISTS = Set.of("finalizers");
 
   private Patches() {}
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keelson.api.cache.CachedObject;
 import dev.keelson.api.cache.WatchCache;
+import dev.keelson.api.registry.apply.FieldManager;
 import dev.keelson.api.storage.Page;
 import dev.keelson.api.storage.Storage;
 import dev.keelson.api.storage.StorageException;
@@ -60,8 +61,11 @@ public final class Registry {
     hooks.add(h);
   }
 
-  /** Which part of an object a write may change. */
-  public enum Part { MAIN, STATUS }
+  /**
+   * Which part of an object a write may change. SCALE is the main part written through the scale
+   * subresource (managedFields name the subresource).
+   */
+  public enum Part { MAIN, STATUS, SCALE }
 
   // ---- reads -------------------------------------------------------------------------------
 
@@ -154,7 +158,7 @@ public final class Registry {
         }
         throw e;
       }
-      rev = p.revision();
+      rev = rev != 0 ? rev : p.revision(); // a range's header is the head, not the revision read
       for (Stored s : p.items()) {
         lastKey = s.key();
         ObjectNode obj = decode(s);
@@ -245,6 +249,7 @@ public final class Registry {
     }
     Defaults.onCreate(t, body);
     validate(t, body, null);
+    FieldManager.recordWrite(t, null, body, body, Part.MAIN, w, now());
     if (w.dryRun()) {
       return body;
     }
@@ -270,7 +275,7 @@ public final class Registry {
     }
     setNamespace(t, ns, meta);
     String rv = meta.path("resourceVersion").asText("");
-    Stored current = join(storage.get(t.key(ns, name), !rv.isEmpty()));
+    Stored current = current(t.key(ns, name), !rv.isEmpty());
     if (current == null) {
       throw ApiException.notFound(t, name);
     }
@@ -289,7 +294,7 @@ public final class Registry {
       Part part, WriteOptions w) {
     boolean quorum = false;
     for (int attempt = 1; ; attempt++) {
-      Stored current = join(storage.get(t.key(ns, name), quorum));
+      Stored current = current(t.key(ns, name), quorum);
       if (current == null) {
         throw ApiException.notFound(t, name);
       }
@@ -362,6 +367,7 @@ public final class Registry {
     }
     Defaults.onUpdate(t, next);
     validate(t, next, old);
+    FieldManager.recordWrite(t, old, next, body, part, w, now());
     if (sameObject(old, next)) {
       return old; // nothing changed: no write, the old resourceVersion stands
     }
@@ -384,6 +390,20 @@ public final class Registry {
     }
   }
 
+  /**
+   * The object a write starts from: this master's copy (a stale one only costs a conflict and
+   * a retry), or, when this master has none, a quorum read: only that may say it is missing.
+   */
+  private Stored current(String key, boolean quorum) {
+    Stored s = join(storage.get(key, quorum));
+    return s != null || quorum ? s : join(storage.get(key, true));
+  }
+
+  /** Waits until the cache holds every write acknowledged before this call (a quorum read). */
+  public void awaitConsistentCache() {
+    awaitCache(join(storage.currentRevision()));
+  }
+
   /** Deletion options: preconditions and the propagation policy. */
   public record DeleteOptions(String uid, String resourceVersion, String propagationPolicy) {
     public static final DeleteOptions DEFAULT = new DeleteOptions(null, null, null);
@@ -397,7 +417,7 @@ public final class Registry {
   public ObjectNode delete(ResourceType t, String ns, String name, DeleteOptions d,
       WriteOptions w) {
     for (int attempt = 1; ; attempt++) {
-      Stored current = join(storage.get(t.key(ns, name), attempt > 1 || d.resourceVersion() != null));
+      Stored current = current(t.key(ns, name), attempt > 1 || d.resourceVersion() != null);
       if (current == null) {
         throw ApiException.notFound(t, name);
       }
@@ -569,8 +589,8 @@ public final class Registry {
   private static boolean sameObject(ObjectNode old, ObjectNode next) {
     ObjectNode a = old.deepCopy();
     ObjectNode b = next.deepCopy();
-    a.withObjectProperty("metadata").remove(List.of("resourceVersion", "managedFields"));
-    b.withObjectProperty("metadata").remove(List.of("resourceVersion", "managedFields"));
+    a.withObjectProperty("metadata").remove("resourceVersion");
+    b.withObjectProperty("metadata").remove("resourceVersion");
     return a.equals(b);
   }
 

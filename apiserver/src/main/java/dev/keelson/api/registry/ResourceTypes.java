@@ -16,6 +16,8 @@ public final class ResourceTypes {
 
   private volatile Map<String, ResourceType> byPath;
   private final java.util.Set<String> builtIn = new java.util.HashSet<>();
+  /** Custom types' OpenAPI v3 schemas; written before the type appears, removed after it goes. */
+  private volatile Map<String, com.fasterxml.jackson.databind.JsonNode> schemas = Map.of();
 
   public ResourceTypes() {
     Map<String, ResourceType> m = new LinkedHashMap<>();
@@ -133,10 +135,32 @@ public final class ResourceTypes {
     byPath = m;
   }
 
+  /**
+   * Adds or replaces a custom type together with the schema of its objects (a version's
+   * {@code openAPIV3Schema}); whoever finds the type finds its schema too.
+   */
+  public synchronized void put(ResourceType t, com.fasterxml.jackson.databind.JsonNode schema) {
+    if (isBuiltIn(t)) {
+      throw new IllegalArgumentException(t.qualifiedResource() + " is built in");
+    }
+    Map<String, com.fasterxml.jackson.databind.JsonNode> s = new java.util.HashMap<>(schemas);
+    s.put(path(t.group(), t.version(), t.resource()), schema);
+    schemas = s;
+    put(t);
+  }
+
+  /** The schema a custom type was put with; empty for built-ins. */
+  public Optional<com.fasterxml.jackson.databind.JsonNode> schema(ResourceType t) {
+    return Optional.ofNullable(schemas.get(path(t.group(), t.version(), t.resource())));
+  }
+
   /** Removes a custom resource's type. */
   public synchronized void remove(String group, String version, String resource) {
     Map<String, ResourceType> m = new LinkedHashMap<>(byPath);
     m.remove(path(group, version, resource));
     byPath = m;
+    Map<String, com.fasterxml.jackson.databind.JsonNode> s = new java.util.HashMap<>(schemas);
+    s.remove(path(group, version, resource));
+    schemas = s;
   }
 }

@@ -89,7 +89,7 @@ class RestBadInputIT {
         Arguments.of("unsupported field selector", new Case("GET",
             CMS + "?fieldSelector=spec.x%3D1", null, null), 400, "BadRequest"),
         Arguments.of("oversized selector", new Case("GET",
-            CMS + "?labelSelector=" + "a".repeat(80 * 1024), null, null), 431,
+            CMS + "?labelSelector=" + "a".repeat(80 * 1024), null, null), 414,
             "RequestEntityTooLarge"),
         Arguments.of("name mismatch on update", new Case("PUT", CMS + "/keep",
             "application/json", "{\"metadata\":{\"name\":\"other\"}}"), 400, "BadRequest"),

@@ -35,6 +35,16 @@ public final class TcpFailoverProxy implements AutoCloseable {
     t.start();
   }
 
+  /** Sends new connections to backend {@code i} first. */
+  public void prefer(int i) {
+    preferred = i;
+  }
+
+  /** The backend that took the last connection. */
+  public int current() {
+    return preferred;
+  }
+
   public int port() {
     return server.getLocalPort();
   }
