@@ -1,7 +1,9 @@
 package dev.keelson.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keelson.admission.AdmissionChain;
 import dev.keelson.api.cache.WatchCache;
+import dev.keelson.auth.authz.Authorizer;
 import dev.keelson.api.controller.MasterEndpoints;
 import dev.keelson.api.controller.NamespaceController;
 import dev.keelson.api.crd.CrdController;
@@ -48,8 +50,13 @@ public final class KubeApi implements AutoCloseable {
   private final ExecutorService watchExecutor;
   private final CrdController crds;
 
+  private final ApiHandler handler;
+  private final Registry registry;
+
   private KubeApi(WatchCache cache, ApiServer server, ScheduledExecutorService scheduler,
-      ExecutorService watchExecutor, CrdController crds) {
+      ExecutorService watchExecutor, CrdController crds, ApiHandler handler, Registry registry) {
+    this.handler = handler;
+    this.registry = registry;
     this.cache = cache;
     this.server = server;
     this.scheduler = scheduler;
@@ -131,7 +138,17 @@ public final class KubeApi implements AutoCloseable {
         .start();
     LOG.info("[{}] Kubernetes API listening on https://{}:{}", id,
         config.address().getHostString(), server.port());
-    return new KubeApi(cache, server, scheduler, watchExecutor, crds);
+    return new KubeApi(cache, server, scheduler, watchExecutor, crds, handler, registry);
+  }
+
+  /** Who may do what (allows everything until RBAC is configured). */
+  public void setAuthorizer(Authorizer a) {
+    handler.setAuthorizer(a);
+  }
+
+  /** The admission plugins every write goes through (none by default). */
+  public void setAdmission(AdmissionChain chain) {
+    registry.setAdmission(chain);
   }
 
   public int port() {

@@ -5,6 +5,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.keelson.auth.authn.AuthenticationException;
+import dev.keelson.auth.authn.Authenticator;
+import dev.keelson.auth.authn.Credentials;
+import dev.keelson.auth.authn.UserInfo;
+import dev.keelson.auth.authn.X509Authenticator;
+import dev.keelson.auth.authz.Attributes;
+import dev.keelson.auth.authz.Authorizer;
+import java.security.cert.X509Certificate;
+import org.eclipse.jetty.io.EndPoint;
 import dev.keelson.api.cache.CacheEvent;
 import dev.keelson.api.cache.CacheWatcher;
 import dev.keelson.api.cache.WatchCache;
@@ -48,8 +57,9 @@ import org.slf4j.LoggerFactory;
  * served type through the generic {@link Registry}. Every error leaves as a {@code Status}
  * object ({@link StatusWriter}); nothing a client sends makes it answer 500.
  *
- * <p>Request path: the seams for authentication, authorization and admission are the
- * {@link RequestFilter}s in front of this handler (none refuse anything yet).
+ * <p>Request path: authentication (client certificates; anonymous otherwise), authorization
+ * (an {@link Authorizer}; allows everything until RBAC), then for writes the registry's
+ * mutating admission, validation, validating admission ({@code AdmissionChain}, empty so far).
  */
 public final class ApiHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
@@ -73,6 +83,9 @@ public final class ApiHandler extends Handler.Abstract {
   private final ScheduledExecutorService scheduler;
   private final java.util.concurrent.Executor watchExecutor;
   private final KubeProtobuf protobuf = KubeProtobuf.load();
+  /** Tried in order; the first that knows the credentials says who the user is. */
+  private final List<Authenticator> authenticators = List.of(new X509Authenticator());
+  private volatile Authorizer authorizer = Authorizer.ALWAYS_ALLOW;
   private final KnownFields knownFields = new KnownFields(protobuf);
 
   public ApiHandler(String nodeId, ResourceTypes types, Registry registry, ObjectMapper json,
@@ -94,6 +107,11 @@ public final class ApiHandler extends Handler.Abstract {
     this.watchExecutor = watchExecutor;
   }
 
+  /** Replaces the authorizer (RBAC, issue 7). */
+  public void setAuthorizer(Authorizer a) {
+    this.authorizer = a;
+  }
+
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     long start = System.nanoTime();
@@ -101,6 +119,8 @@ public final class ApiHandler extends Handler.Abstract {
     String method = request.getMethod();
     String[] verbAndResource = {method.toLowerCase(), ""};
     try {
+      // authentication first: who is asking (anonymous if nobody says)
+      request.setAttribute(USER, authenticate(request));
       Fields query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
       if (!route(request, response, callback, path, method, query, verbAndResource)) {
         throw ApiException.notFound("the server could not find the requested resource");
@@ -122,6 +142,9 @@ public final class ApiHandler extends Handler.Abstract {
     String[] segs = split(path);
     if (segs.length == 0) {
       return false;
+    }
+    if (!isResourcePath(segs)) {
+      authorize(Attributes.nonResource(userOf(req), method.toLowerCase(), path));
     }
     switch (segs[0]) {
       case "version" -> {
@@ -230,8 +253,11 @@ public final class ApiHandler extends Handler.Abstract {
     if (type.namespaced() && t.name() != null && ns == null) {
       throw ApiException.notFound("the server could not find the requested resource");
     }
-    WriteOptions w = contentType(req).equals("application/apply-patch+yaml") ? writeOptions(q)
-        : ManagerNames.defaulted(writeOptions(q), req.getHeaders().get(HttpHeader.USER_AGENT));
+    authorize(Attributes.resource(userOf(req), verbOf(method, t, q), type.group(),
+        type.version(), type.resource(), t.subresource(), ns, t.name()));
+    WriteOptions w = (contentType(req).equals("application/apply-patch+yaml") ? writeOptions(q)
+        : ManagerNames.defaulted(writeOptions(q), req.getHeaders().get(HttpHeader.USER_AGENT)))
+        .withUser(userOf(req));
     Registry.Part part = "status".equals(t.subresource()) ? Registry.Part.STATUS
         : Registry.Part.MAIN;
     if ("scale".equals(t.subresource())) {
@@ -431,6 +457,75 @@ public final class ApiHandler extends Handler.Abstract {
     // clients' next watch opens a new connection, which a load balancer sends to a live master
     res.getHeaders().put(HttpHeader.CONNECTION, "close");
     responder.start(w, timeoutMs, sendInitial ? Math.max(1, cache.revision()) : 0, scheduler);
+  }
+
+  // ---- authentication and authorization ----------------------------------------------------
+
+  private static final String USER = "keelson.user";
+
+  /** The request's user: from its verified client certificate, else anonymous. */
+  private UserInfo authenticate(Request req) {
+    List<X509Certificate> chain = List.of();
+    if (req.getAttribute(EndPoint.SslSessionData.ATTRIBUTE)
+        instanceof EndPoint.SslSessionData ssl && ssl.peerCertificates() != null) {
+      chain = List.of(ssl.peerCertificates());
+    }
+    Credentials c = new Credentials(chain, req.getHeaders().get(HttpHeader.AUTHORIZATION));
+    for (Authenticator a : authenticators) {
+      try {
+        java.util.Optional<UserInfo> u = a.authenticate(c);
+        if (u.isPresent()) {
+          return u.get();
+        }
+      } catch (AuthenticationException e) {
+        throw new ApiException(401, "Unauthorized", "Unauthorized", null, null, null,
+            List.of(), 0);
+      }
+    }
+    return UserInfo.ANONYMOUS;
+  }
+
+  private static UserInfo userOf(Request req) {
+    return req.getAttribute(USER) instanceof UserInfo u ? u : UserInfo.ANONYMOUS;
+  }
+
+  /** Asks the authorizer; anything but ALLOW is 403 with Kubernetes' wording. */
+  private void authorize(Attributes a) {
+    Authorizer.Decision d = authorizer.authorize(a);
+    if (d.kind() == Authorizer.Decision.Kind.ALLOW) {
+      return;
+    }
+    String who = "User \"" + a.user().name() + "\"";
+    String what = a.resourceRequest()
+        ? who + " cannot " + a.verb() + " resource \"" + a.resource()
+            + (a.subresource().isEmpty() ? "" : "/" + a.subresource()) + "\" in API group \""
+            + a.apiGroup() + "\"" + (a.namespace().isEmpty() ? " at the cluster scope"
+            : " in the namespace \"" + a.namespace() + "\"")
+        : who + " cannot " + a.verb() + " path \"" + a.path() + "\"";
+    String msg = (a.resourceRequest() ? a.resource() + (a.name().isEmpty() ? "" : " \""
+        + a.name() + "\"") + " is forbidden: " : "forbidden: ") + what
+        + (d.reason().isEmpty() ? "" : ": " + d.reason());
+    throw new ApiException(403, "Forbidden", msg, a.apiGroup(), a.resource(),
+        a.name().isEmpty() ? null : a.name(), List.of(), 0);
+  }
+
+  private static boolean isResourcePath(String[] segs) {
+    boolean core = segs[0].equals("api");
+    boolean group = segs[0].equals("apis");
+    return (core && segs.length > 2) || (group && segs.length > 3);
+  }
+
+  /** The Kubernetes verb of a resource request. */
+  private static String verbOf(String method, Target t, Fields q) {
+    return switch (method) {
+      case "GET" -> t.watchPath() || isTrue(q.getValue("watch")) ? "watch"
+          : t.name() == null ? "list" : "get";
+      case "POST" -> "create";
+      case "PUT" -> "update";
+      case "PATCH" -> "patch";
+      case "DELETE" -> t.name() == null ? "deletecollection" : "delete";
+      default -> method.toLowerCase();
+    };
   }
 
   // ---- request parsing ---------------------------------------------------------------------

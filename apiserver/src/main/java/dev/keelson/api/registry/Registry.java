@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keelson.admission.AdmissionChain;
+import dev.keelson.admission.AdmissionException;
+import dev.keelson.admission.AdmissionRequest;
+import dev.keelson.admission.AdmissionRequest.Operation;
 import dev.keelson.api.cache.CachedObject;
 import dev.keelson.api.cache.WatchCache;
 import dev.keelson.api.registry.apply.FieldManager;
@@ -44,6 +48,7 @@ public final class Registry {
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
   private final List<TypeHooks> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile AdmissionChain admission = AdmissionChain.empty();
 
   public Registry(Storage storage, WatchCache cache, ObjectMapper json, Clock clock) {
     this.storage = storage;
@@ -54,6 +59,11 @@ public final class Registry {
 
   public WatchCache cache() {
     return cache;
+  }
+
+  /** The admission chain writes go through (empty: everything is admitted). */
+  public void setAdmission(AdmissionChain chain) {
+    this.admission = chain;
   }
 
   /** Plugs in per-type behaviour (see {@link TypeHooks}). */
@@ -248,7 +258,11 @@ public final class Registry {
       body.remove("status");
     }
     Defaults.onCreate(t, body);
+    AdmissionRequest adm = admissionRequest(Operation.CREATE, t, ns, meta.path("name").asText(),
+        body, null, Part.MAIN, w);
+    admit(() -> admission.mutate(adm));
     validate(t, body, null);
+    admit(() -> admission.validate(adm));
     FieldManager.recordWrite(t, null, body, body, Part.MAIN, w, now());
     if (w.dryRun()) {
       return body;
@@ -366,7 +380,10 @@ public final class Registry {
           + "being deleted");
     }
     Defaults.onUpdate(t, next);
+    AdmissionRequest adm = admissionRequest(Operation.UPDATE, t, ns, name, next, old, part, w);
+    admit(() -> admission.mutate(adm));
     validate(t, next, old);
+    admit(() -> admission.validate(adm));
     FieldManager.recordWrite(t, old, next, body, part, w, now());
     if (sameObject(old, next)) {
       return old; // nothing changed: no write, the old resourceVersion stands
@@ -449,6 +466,9 @@ public final class Registry {
         meta.remove("finalizers");
       }
       Defaults.onDelete(t, obj);
+      AdmissionRequest adm = admissionRequest(Operation.DELETE, t, ns, name, null,
+          decode(current), Part.MAIN, w);
+      admit(() -> admission.validate(adm));
       try {
         if (Defaults.finalizersPending(t, obj)) {
           if (!meta.has("deletionTimestamp")) {
@@ -552,6 +572,23 @@ public final class Registry {
           + "namespace sent on the request");
     }
     meta.put("namespace", ns);
+  }
+
+  private AdmissionRequest admissionRequest(Operation op, ResourceType t, String ns, String name,
+      ObjectNode obj, ObjectNode old, Part part, WriteOptions w) {
+    String sub = part == Part.STATUS ? "status" : part == Part.SCALE ? "scale" : "";
+    return new AdmissionRequest(op, t.group(), t.version(), t.kind(), t.resource(), sub,
+        t.namespaced() ? ns : "", name, obj, old, w.user(), w.dryRun());
+  }
+
+  /** Runs an admission step; its refusal becomes the API's error. */
+  private static void admit(Runnable step) {
+    try {
+      step.run();
+    } catch (AdmissionException e) {
+      throw new ApiException(e.code(), e.reason(), e.getMessage(), null, null, null, List.of(),
+          0);
+    }
   }
 
   private void validate(ResourceType t, ObjectNode obj, ObjectNode old) {

@@ -1,19 +1,28 @@
 package dev.keelson.api.registry;
 
+import dev.keelson.auth.authn.UserInfo;
+
 /**
  * Options of a write request: {@code dryRun=All} runs everything but the store write;
  * {@code fieldValidation} is Strict, Warn or Ignore; {@code fieldManager} names the writer in
  * managedFields. {@code apply} marks a server-side apply, whose patch records field ownership
- * itself (the registry then records none).
+ * itself (the registry then records none). {@code user} made the request (admission sees it);
+ * writes the server makes itself are {@link UserInfo#SERVER}'s.
  */
 public record WriteOptions(boolean dryRun, String fieldManager, String fieldValidation,
-    boolean force, boolean apply) {
+    boolean force, boolean apply, UserInfo user) {
   public static final WriteOptions DEFAULT = new WriteOptions(false, null, "Warn", false);
 
   public WriteOptions {
     if (fieldValidation == null || fieldValidation.isEmpty()) {
       fieldValidation = "Warn";
     }
+    user = user == null ? UserInfo.SERVER : user;
+  }
+
+  public WriteOptions(boolean dryRun, String fieldManager, String fieldValidation,
+      boolean force, boolean apply) {
+    this(dryRun, fieldManager, fieldValidation, force, apply, UserInfo.SERVER);
   }
 
   public WriteOptions(boolean dryRun, String fieldManager, String fieldValidation,
@@ -22,10 +31,15 @@ public record WriteOptions(boolean dryRun, String fieldManager, String fieldVali
   }
 
   public WriteOptions withFieldManager(String manager) {
-    return new WriteOptions(dryRun, manager, fieldValidation, force, apply);
+    return new WriteOptions(dryRun, manager, fieldValidation, force, apply, user);
+  }
+
+  /** The same options for a write made by {@code u}. */
+  public WriteOptions withUser(UserInfo u) {
+    return new WriteOptions(dryRun, fieldManager, fieldValidation, force, apply, u);
   }
 
   public WriteOptions asApply() {
-    return new WriteOptions(dryRun, fieldManager, fieldValidation, force, true);
+    return new WriteOptions(dryRun, fieldManager, fieldValidation, force, true, user);
   }
 }

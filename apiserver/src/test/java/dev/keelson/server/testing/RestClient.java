@@ -33,6 +33,7 @@ public final class RestClient {
   private final String base;
   private final HttpClient http;
 
+  /** {@code clientCert} null: the client presents no certificate (an anonymous user). */
   public RestClient(String base, X509Certificate ca, IssuedCert clientCert) {
     this.base = base;
     try {
@@ -42,8 +43,10 @@ public final class RestClient {
       tmf.init(KeyStores.trustStore(ca));
       KeyManagerFactory kmf = KeyManagerFactory.getInstance(
           KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(KeyStores.keyStore(clientCert), KeyStores.PASSWORD);
-      ssl.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+      if (clientCert != null) {
+        kmf.init(KeyStores.keyStore(clientCert), KeyStores.PASSWORD);
+      }
+      ssl.init(clientCert == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
       this.http = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5)).build();
     } catch (Exception e) {

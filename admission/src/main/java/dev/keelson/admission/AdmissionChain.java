@@ -1,0 +1,35 @@
+package dev.keelson.admission;
+
+import java.util.List;
+
+/**
+ * The admission chain of a master: every mutating plugin in order, then (after the object's
+ * own validation, which the registry runs between the two) every validating plugin in order.
+ * The first refusal ends the write. Reads are never admitted.
+ */
+public final class AdmissionChain {
+  private final List<MutatingAdmission> mutating;
+  private final List<ValidatingAdmission> validating;
+
+  public AdmissionChain(List<MutatingAdmission> mutating, List<ValidatingAdmission> validating) {
+    this.mutating = List.copyOf(mutating);
+    this.validating = List.copyOf(validating);
+  }
+
+  /** No plugins: everything is admitted (the default until the admission issue). */
+  public static AdmissionChain empty() {
+    return new AdmissionChain(List.of(), List.of());
+  }
+
+  public void mutate(AdmissionRequest r) {
+    for (MutatingAdmission m : mutating) {
+      m.admit(r);
+    }
+  }
+
+  public void validate(AdmissionRequest r) {
+    for (ValidatingAdmission v : validating) {
+      v.validate(r);
+    }
+  }
+}
