@@ -252,6 +252,12 @@ class KubectlIT {
         "configmaps", "customresourcedefinitions", "leases", "coordination.k8s.io/v1");
     Run explain = kubectl("explain", "pods");
     assertThat(explain.out()).contains("KIND:", "Pod", "VERSION:", "v1");
+    Run fields = kubectl("explain", "pods.spec.containers");
+    assertThat(fields.out()).contains("FIELD: containers <[]Container>", "image\t<string>",
+        "ports\t<[]ContainerPort>");
+    assertThat(kubectl("explain", "deployments.spec.strategy.rollingUpdate").out())
+        .contains("FIELD: rollingUpdate <RollingUpdateDeployment>", "maxSurge",
+            "maxUnavailable");
   }
 
   @Test
