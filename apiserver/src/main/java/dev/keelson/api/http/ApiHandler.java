@@ -436,7 +436,7 @@ public final class ApiHandler extends Handler.Abstract {
           : e.object();
     };
     WatchResponder responder = new WatchResponder(res, cb, json, watchExecutor, render,
-        bookmarks);
+        bookmarks, !table);
     CacheWatcher w;
     try {
       w = cache.watch(prefix, filter, from, WATCH_QUEUE, responder::wake);

@@ -35,6 +35,8 @@ final class WatchResponder {
   private final Executor executor;
   private final Function<CacheEvent, ObjectNode> render;
   private final boolean bookmarks;
+  /** Events go out as the objects themselves (not Tables): their shared encoding is used. */
+  private final boolean plainJson;
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile boolean writing;
@@ -45,13 +47,14 @@ final class WatchResponder {
   private ScheduledFuture<?> ticker;
 
   WatchResponder(Response response, Callback done, ObjectMapper json, Executor executor,
-      Function<CacheEvent, ObjectNode> render, boolean bookmarks) {
+      Function<CacheEvent, ObjectNode> render, boolean bookmarks, boolean plainJson) {
     this.response = response;
     this.done = done;
     this.json = json;
     this.executor = executor;
     this.render = render;
     this.bookmarks = bookmarks;
+    this.plainJson = plainJson;
   }
 
   /** The wake-up the cache watcher calls when it queues something. */
@@ -95,7 +98,11 @@ final class WatchResponder {
         List<CacheEvent> events = w.poll(MAX_EVENTS_PER_WRITE);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (CacheEvent e : events) {
-          line(out, e.type().name(), render.apply(e));
+          if (plainJson) {
+            out.write(e.jsonLine(json));
+          } else {
+            line(out, e.type().name(), render.apply(e));
+          }
         }
         long initialEnd = initialEventsEndRevision;
         if (events.isEmpty() && initialEnd > 0) {
