@@ -273,6 +273,13 @@ public final class ApiHandler extends Handler.Abstract {
           watch(req, res, cb, t, q, table, accept);
         } else if (t.name() == null) {
           verb[0] = "list";
+          if (!table && (accept == null || !accept.startsWith("application/yaml"))) {
+            // the common case, and the big one: bytes assembled from the cache's encodings
+            res.setStatus(200);
+            res.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            res.write(true, ByteBuffer.wrap(registry.listJson(type, ns, listOptions(q))), cb);
+            return;
+          }
           ObjectNode list = registry.list(type, ns, listOptions(q));
           if (table) {
             List<JsonNode> items = new ArrayList<>();

@@ -103,6 +103,90 @@ public final class Registry {
 
   /** A list object ({@code <Kind>List}) of the objects matching {@code o}. */
   public ObjectNode list(ResourceType t, String ns, ListOptions o) {
+    return listing(t, ns, o).tree();
+  }
+
+  /**
+   * The same list as {@link #list}, encoded as JSON. A list from the cache is assembled from
+   * each object's encoding, made once per object version and shared by every list.
+   */
+  public byte[] listJson(ResourceType t, String ns, ListOptions o) {
+    return listing(t, ns, o).json();
+  }
+
+  /** A list, from the cache (its snapshot) or from the store (a tree). */
+  private interface Listing {
+    ObjectNode tree();
+
+    byte[] json();
+  }
+
+  private final class FromCache implements Listing {
+    private final ResourceType t;
+    private final WatchCache.Snapshot s;
+
+    FromCache(ResourceType t, WatchCache.Snapshot s) {
+      this.t = t;
+      this.s = s;
+    }
+
+    @Override
+    public ObjectNode tree() {
+      ObjectNode list = listObject(t, s.revision(), null, -1);
+      ArrayNode items = list.putArray("items");
+      s.items().forEach(c -> items.add(c.object()));
+      return list;
+    }
+
+    @Override
+    public byte[] json() {
+      ObjectNode head = listObject(t, s.revision(), null, -1);
+      head.putArray("items");
+      byte[] headBytes = encodeTree(head);
+      // {"kind":…,"metadata":{…},"items":[]} → splice the items between the brackets
+      int close = headBytes.length - 2;
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(
+          headBytes.length + s.items().size() * 1200);
+      out.write(headBytes, 0, close);
+      boolean first = true;
+      for (CachedObject c : s.items()) {
+        if (!first) {
+          out.write(',');
+        }
+        first = false;
+        byte[] b = c.json(json);
+        out.write(b, 0, b.length);
+      }
+      out.write(headBytes, close, 2);
+      return out.toByteArray();
+    }
+  }
+
+  private record FromStore(ObjectNode list, ObjectMapper mapper) implements Listing {
+    @Override
+    public ObjectNode tree() {
+      return list;
+    }
+
+    @Override
+    public byte[] json() {
+      try {
+        return mapper.writeValueAsBytes(list);
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private byte[] encodeTree(ObjectNode o) {
+    try {
+      return json.writeValueAsBytes(o);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Listing listing(ResourceType t, String ns, ListOptions o) {
     Predicate<ObjectNode> filter = Selectors.labels(o.labelSelector())
         .and(Selectors.fields(t, o.fieldSelector()));
     String prefix = t.listPrefix(ns);
@@ -118,33 +202,27 @@ public final class Registry {
             + "continue");
       }
       Continue c = Continue.decode(o.continueToken(), prefix);
-      return listFromStorage(t, prefix, c.nextKey(), o.limit(), c.revision(), filter);
+      return new FromStore(listFromStorage(t, prefix, c.nextKey(), o.limit(), c.revision(),
+          filter), json);
     }
     if ("Exact".equals(match)) {
-      return listFromStorage(t, prefix, null, o.limit(), parseRv(rv), filter);
+      return new FromStore(listFromStorage(t, prefix, null, o.limit(), parseRv(rv), filter),
+          json);
     }
     if (rv != null && !rv.isEmpty()) {
       long want = parseRv(rv);
       if (want > 0) {
         awaitCache(want);
       }
-      return listFromCache(t, prefix, filter);
+      return new FromCache(t, cache.list(prefix, filter));
     }
     if (o.limit() > 0) {
-      return listFromStorage(t, prefix, null, o.limit(), 0, filter);
+      return new FromStore(listFromStorage(t, prefix, null, o.limit(), 0, filter), json);
     }
     // a consistent read from the cache: it has caught up with the quorum's revision
     long head = join(storage.currentRevision());
     awaitCache(head);
-    return listFromCache(t, prefix, filter);
-  }
-
-  private ObjectNode listFromCache(ResourceType t, String prefix, Predicate<ObjectNode> filter) {
-    WatchCache.Snapshot s = cache.list(prefix, filter);
-    ObjectNode list = listObject(t, s.revision(), null, -1);
-    ArrayNode items = list.putArray("items");
-    s.items().forEach(c -> items.add(c.object()));
-    return list;
+    return new FromCache(t, cache.list(prefix, filter));
   }
 
   private ObjectNode listFromStorage(ResourceType t, String prefix, String fromKey, long limit,

@@ -31,7 +31,7 @@ import org.HdrHistogram.HistogramIterationValue;
  */
 @JsonPropertyOrder({"workload", "label", "params", "ops", "errors", "errorsByCode", "seconds",
     "throughput", "unit", "latencyMs", "distribution", "extra"})
-record LoadReport(String workload, String label, Map<String, Object> params, long ops,
+public record LoadReport(String workload, String label, Map<String, Object> params, long ops,
     long errors, Map<String, Long> errorsByCode, double seconds, double throughput, String unit,
     Latency latencyMs, List<Point> distribution, Map<String, Object> extra) {
 
@@ -40,7 +40,7 @@ record LoadReport(String workload, String label, Map<String, Object> params, lon
 
   /** Latency percentiles in milliseconds. */
   @JsonPropertyOrder({"p50", "p90", "p99", "p999", "max", "mean"})
-  record Latency(double p50, double p90, double p99, double p999, double max, double mean) {
+  public record Latency(double p50, double p90, double p99, double p999, double max, double mean) {
     @Override
     public String toString() {
       return String.format("p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f  mean %.3f ms",
@@ -48,7 +48,7 @@ record LoadReport(String workload, String label, Map<String, Object> params, lon
     }
 
     /** Summarizes a histogram of microseconds (all zero if it is empty). */
-    static Latency of(Histogram micros) {
+    public static Latency of(Histogram micros) {
       if (micros.getTotalCount() == 0) {
         return new Latency(0, 0, 0, 0, 0, 0);
       }
@@ -61,7 +61,7 @@ record LoadReport(String workload, String label, Map<String, Object> params, lon
 
   /** One point of the distribution: {@code percentile}% of the latencies are at most {@code ms}. */
   @JsonPropertyOrder({"percentile", "ms"})
-  record Point(double percentile, double ms) {}
+  public record Point(double percentile, double ms) {}
 
   /** The percentile ticks of a histogram of microseconds, as outputPercentileDistribution. */
   static List<Point> distribution(Histogram micros) {
@@ -77,7 +77,7 @@ record LoadReport(String workload, String label, Map<String, Object> params, lon
   }
 
   /** A report of {@code ops} over {@code seconds}; throughput and latencies are derived. */
-  static LoadReport of(String workload, String label, Map<String, Object> params, long ops,
+  public static LoadReport of(String workload, String label, Map<String, Object> params, long ops,
       long errors, Map<String, Long> errorsByCode, double seconds, String unit,
       Histogram latencyMicros, Map<String, Object> extra) {
     return new LoadReport(workload, label, params, ops, errors, errorsByCode,
@@ -95,7 +95,7 @@ record LoadReport(String workload, String label, Map<String, Object> params, lon
   }
 
   /** Prints the summary to stdout and, if {@code jsonOut} is given, writes the JSON there. */
-  void emit(Path jsonOut) throws IOException {
+  public void emit(Path jsonOut) throws IOException {
     print(System.out);
     if (jsonOut != null) {
       writeJson(jsonOut);
@@ -103,16 +103,16 @@ record LoadReport(String workload, String label, Map<String, Object> params, lon
     }
   }
 
-  void writeJson(Path file) throws IOException {
+  public void writeJson(Path file) throws IOException {
     mapper().writeValue(file.toFile(), this);
   }
 
-  static ObjectMapper mapper() {
+  public static ObjectMapper mapper() {
     return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   }
 
   /** The short human summary. */
-  void print(PrintStream out) {
+  public void print(PrintStream out) {
     out.printf("%s [%s]: %d ops, %d errors in %.2f s = %.1f %s%n", workload, label, ops, errors,
         seconds, throughput, unit);
     out.println("  latency: " + latencyMs);

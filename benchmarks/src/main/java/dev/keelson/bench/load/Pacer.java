@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A duration run also stops taking tickets once the measured time is over, even if a rate
  * schedule is behind. Thread-safe: {@link #next} is called by every client.
  */
-final class Pacer {
+public final class Pacer {
   private final double rate;
   private final long warmupNanos;
   private final long total;
@@ -30,7 +30,7 @@ final class Pacer {
    * @param total measured operations, 0 for a duration run
    * @param durationNanos length of the measured part of a duration run (ignored with a total)
    */
-  Pacer(double rate, long warmupNanos, long total, long durationNanos) {
+  public Pacer(double rate, long warmupNanos, long total, long durationNanos) {
     if (rate < 0 || warmupNanos < 0 || total < 0 || durationNanos < 0) {
       throw new IllegalArgumentException("negative rate, warm-up, total or duration");
     }
@@ -44,7 +44,7 @@ final class Pacer {
   }
 
   /** Starts the schedule at {@code nowNanos}; {@link #next} may be called from then on. */
-  void start(long nowNanos) {
+  public void start(long nowNanos) {
     start = nowNanos;
     started = true;
   }
@@ -59,7 +59,7 @@ final class Pacer {
   }
 
   /** When the measured part starts: the due time of the first measured operation. */
-  long measureStartNanos() {
+  public long measureStartNanos() {
     return rate == 0 ? start + warmupNanos : start + offsetNanos(warmupOperations());
   }
 
@@ -69,7 +69,7 @@ final class Pacer {
   }
 
   /** The next operation, or null once the run has no more for anybody. */
-  Ticket next(long nowNanos) {
+  public Ticket next(long nowNanos) {
     if (!started) {
       throw new IllegalStateException("not started");
     }

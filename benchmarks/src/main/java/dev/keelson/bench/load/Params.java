@@ -8,10 +8,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /** A command's option values for the report: every option, by its long name without dashes. */
-final class Params {
+public final class Params {
   private Params() {}
 
-  static Map<String, Object> of(CommandSpec spec) {
+  public static Map<String, Object> of(CommandSpec spec) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (OptionSpec o : spec.options()) {
       if (o.usageHelp() || o.versionHelp()) {

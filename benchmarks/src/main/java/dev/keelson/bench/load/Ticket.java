@@ -8,8 +8,8 @@ package dev.keelson.bench.load;
  *     from here, so a client that falls behind a rate does not hide the wait
  * @param measured whether it counts (false during the warm-up)
  */
-record Ticket(long seq, long intendedNanos, boolean measured) {
-  Ticket {
+public record Ticket(long seq, long intendedNanos, boolean measured) {
+  public Ticket {
     if (seq < 0) {
       throw new IllegalArgumentException("seq must not be negative: " + seq);
     }
