@@ -10,11 +10,14 @@ import dev.keelson.chaos.history.HistoryFile;
 import dev.keelson.chaos.history.Op;
 import dev.keelson.chaos.history.Recorder;
 import dev.keelson.chaos.nemesis.Nemesis;
+import dev.keelson.chaos.watch.Listing;
 import dev.keelson.chaos.watch.WatchChecker;
 import dev.keelson.chaos.watch.WatchEvent;
 import dev.keelson.chaos.watch.WatchSession;
-import dev.keelson.chaos.workload.EtcdClient;
+import dev.keelson.chaos.workload.Masters;
+import dev.keelson.chaos.workload.RestWorkload;
 import dev.keelson.chaos.workload.Workload;
+import io.grpc.Channel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -107,7 +110,7 @@ public final class ChaosRun {
     Thread netHook = new Thread(net::remove, "chaos-net-cleanup"); // Ctrl-C, SIGTERM
     Runtime.getRuntime().addShutdownHook(netHook);
     Map<String, Recorder> histories = new LinkedHashMap<>();
-    List<Workload> running = new ArrayList<>();
+    List<Workload<?>> running = new ArrayList<>();
     Recorder clock = new Recorder();
     List<Nemesis.Event> timeline;
     try (ProcessCluster cluster = new ProcessCluster(dir.resolve("cluster"), o.jar(),
@@ -115,24 +118,23 @@ public final class ChaosRun {
       net.install();
       cluster.startAll();
       cluster.awaitLeader(Duration.ofSeconds(60));
-      List<Workload> workloads = o.workloads().stream().map(Workload::named).toList();
-      List<EtcdClient> perMaster = cluster.masters().stream().map(m ->
-          new EtcdClient(cluster.channel(m), m.id(), Duration.ofSeconds(5))).toList();
-      workloads.forEach(w -> w.start(perMaster, clock));
+      List<Workload<?>> workloads = o.workloads().stream().<Workload<?>>map(Workload::named)
+          .toList();
+      List<MasterProcess> ms = cluster.masters();
+      Masters masters = new Masters(ms.stream().map(MasterProcess::id).toList(),
+          ms.stream().<Channel>map(cluster::channel).toList(),
+          ms.stream().map(MasterProcess::apiUri).toList(), cluster.pkiDir());
+      workloads.forEach(w -> w.start(masters, clock));
       running.addAll(workloads);
       AtomicInteger processes = new AtomicInteger();
       long end = clock.now() + o.time().toNanos();
       List<Thread> workers = new ArrayList<>();
       Random seeds = new Random(o.seed());
-      for (Workload w : workloads) {
+      for (Workload<?> w : workloads) {
         Recorder h = new Recorder(clock);
         histories.put(w.name(), h);
         for (int i = 0; i < o.clientsPerWorkload(); i++) {
-          MasterProcess m = cluster.masters().get(i % cluster.masters().size());
-          EtcdClient client = new EtcdClient(cluster.channel(m), m.id(), Duration.ofSeconds(2));
-          long seed = seeds.nextLong();
-          Thread t = new Thread(() -> work(w, client, h, processes, seed, clock, end),
-              w.name() + "-client-" + i);
+          Thread t = worker(w, masters, i, h, processes, seeds.nextLong(), clock, end);
           workers.add(t);
           t.start();
         }
@@ -147,8 +149,8 @@ public final class ChaosRun {
         t.join();
       }
       cluster.awaitLeader(Duration.ofSeconds(60));
-      for (Workload w : workloads) {
-        w.finish(perMaster, histories.get(w.name()), processes.getAndIncrement());
+      for (Workload<?> w : workloads) {
+        w.finish(masters, histories.get(w.name()), processes.getAndIncrement());
       }
       timeline = nemesis.timeline();
     } finally {
@@ -160,7 +162,7 @@ public final class ChaosRun {
       }
     }
     Map<String, CheckResult> checks = new LinkedHashMap<>();
-    for (Workload w : running) {
+    for (Workload<?> w : running) {
       List<Op> history = histories.get(w.name()).history();
       HistoryFile.write(dir.resolve("history-" + w.name() + ".jsonl"), history);
       checks.put(w.name(), w.check(history));
@@ -181,23 +183,25 @@ public final class ChaosRun {
   }
 
   /**
-   * Runs the checkers again on a run directory's recorded histories (and, for watch, the
-   * sessions and change log), for a checker that changed since the run; writes
+   * Runs the checkers again on a run directory's recorded histories (and, for watch and rest,
+   * the sessions, lists and change log), for a checker that changed since the run; writes
    * {@code results-recheck.json}.
    */
   public static Map<String, CheckResult> recheck(Path dir) throws IOException {
     Map<String, CheckResult> checks = new LinkedHashMap<>();
-    for (String name : List.of("register", "set", "watch")) {
+    for (String name : List.of("register", "set", "watch", "rest")) {
       Path history = dir.resolve("history-" + name + ".jsonl");
       if (!Files.exists(history)) {
         continue;
       }
       if (name.equals("watch")) {
-        List<WatchSession> sessions = JSON.readValue(dir.resolve("watch-sessions.json").toFile(),
-            JSON.getTypeFactory().constructCollectionType(List.class, WatchSession.class));
-        List<WatchEvent> log = JSON.readValue(dir.resolve("watch-log.json").toFile(),
-            JSON.getTypeFactory().constructCollectionType(List.class, WatchEvent.class));
-        checks.put(name, WatchChecker.check(sessions, log));
+        checks.put(name, WatchChecker.check(readList(dir.resolve("watch-sessions.json"),
+            WatchSession.class), readList(dir.resolve("watch-log.json"), WatchEvent.class)));
+      } else if (name.equals("rest")) {
+        checks.put(name, RestWorkload.check(HistoryFile.read(history),
+            readList(dir.resolve("rest-watch-sessions.json"), WatchSession.class),
+            readList(dir.resolve("rest-lists.json"), Listing.class),
+            readList(dir.resolve("rest-watch-log.json"), WatchEvent.class)));
       } else {
         checks.put(name, Workload.named(name).check(HistoryFile.read(history)));
       }
@@ -206,11 +210,24 @@ public final class ChaosRun {
     return checks;
   }
 
+  /** The thread of worker {@code i} of {@code w}, with its own client. */
+  private static <C> Thread worker(Workload<C> w, Masters masters, int i, Recorder h,
+      AtomicInteger processes, long seed, Recorder clock, long end) {
+    C client = w.client(masters, i);
+    return new Thread(() -> work(w, client, h, processes, seed, clock, end),
+        w.name() + "-client-" + i);
+  }
+
+  private static <T> List<T> readList(Path file, Class<T> type) throws IOException {
+    return JSON.readValue(file.toFile(),
+        JSON.getTypeFactory().constructCollectionType(List.class, type));
+  }
+
   /**
    * One client: operations back to back until the end; after a failure it waits a moment (a
    * master that is down refuses at once), and after an info it takes a new process number.
    */
-  private static void work(Workload w, EtcdClient client, Recorder h, AtomicInteger processes,
+  private static <C> void work(Workload<C> w, C client, Recorder h, AtomicInteger processes,
       long seed, Recorder clock, long end) {
     Random rnd = new Random(seed);
     int process = processes.getAndIncrement();

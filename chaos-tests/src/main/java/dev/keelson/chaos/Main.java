@@ -25,9 +25,12 @@ public final class Main implements Callable<Integer> {
   public static final List<String> MASTER_JVM =
       List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
+  /** What {@code --workload all} runs. */
+  public static final List<String> ALL_WORKLOADS = List.of("register", "set", "watch", "rest");
+
   @Option(names = "--workload", defaultValue = "all",
-      description = "register, set, watch or all (default: ${DEFAULT-VALUE}); "
-          + "comma-separated.")
+      description = "register, set, watch (etcd API), rest (Kubernetes API), or all of them "
+          + "(default: ${DEFAULT-VALUE}); comma-separated.")
   String workload;
 
   @Option(names = "--nemesis", defaultValue = "kill-leader,kill,pause,partition,restart-all",
@@ -90,7 +93,7 @@ public final class Main implements Callable<Integer> {
       System.err.println("cannot run: " + why.get());
       return 2;
     }
-    List<String> workloads = workload.equals("all") ? List.of("register", "set", "watch")
+    List<String> workloads = workload.equals("all") ? ALL_WORKLOADS
         : Arrays.asList(workload.split(","));
     List<String> nemeses = nemesis.equals("none") ? List.of() : Arrays.asList(nemesis.split(","));
     long s = seed != null ? seed : System.currentTimeMillis();

@@ -55,8 +55,8 @@ class ChaosSmokeIT {
   @Test
   void allWorkloadsStayValidThroughLeaderKillsPausesAndPartitions() throws Exception {
     assumeTrue(TestEnv.usable());
-    ChaosRun.Result r = run(List.of("register", "set", "watch"),
-        List.of("kill-leader", "pause", "partition"), 60, 20261129L, null);
+    ChaosRun.Result r = run(Main.ALL_WORKLOADS, List.of("kill-leader", "pause", "partition"), 60,
+        20261129L, null);
 
     assertThat(r.checks()).allSatisfy((name, c) ->
         assertThat(c.valid()).as("%s: %s", name, c.anomalies()).isTrue());
@@ -66,7 +66,10 @@ class ChaosSmokeIT {
     assertThat(r.checks().get("register").stats().get("write-ok")).isGreaterThan(100);
     assertThat(r.checks().get("set").stats().get("add-ok")).isGreaterThan(100);
     assertThat(r.checks().get("watch").stats().get("events-delivered")).isGreaterThan(300);
+    assertThat(r.checks().get("rest").stats().get("cas-ok")).isGreaterThan(100);
+    assertThat(r.checks().get("rest").stats().get("events-delivered")).isGreaterThan(300);
     assertThat(dir.resolve("run/history-register.jsonl")).isNotEmptyFile();
+    assertThat(dir.resolve("run/rest-watch-sessions.json")).isNotEmptyFile();
     assertThat(dir.resolve("run/results.json")).isNotEmptyFile();
     nothingLeftBehind();
   }
@@ -74,8 +77,8 @@ class ChaosSmokeIT {
   @Test
   void allWorkloadsStayValidThroughKillsWholeClusterRestartsAndPartitions() throws Exception {
     assumeTrue(TestEnv.usable());
-    ChaosRun.Result r = run(List.of("register", "set", "watch"),
-        List.of("kill", "restart-all", "partition"), 60, 7L, null);
+    ChaosRun.Result r = run(Main.ALL_WORKLOADS, List.of("kill", "restart-all", "partition"), 60,
+        7L, null);
 
     assertThat(r.checks()).allSatisfy((name, c) ->
         assertThat(c.valid()).as("%s: %s", name, c.anomalies()).isTrue());
@@ -83,6 +86,7 @@ class ChaosSmokeIT {
     Map<String, Long> faults = (Map<String, Long>) r.summary().get("faults");
     assertThat(faults.values().stream().mapToLong(Long::longValue).sum()).isGreaterThan(2);
     assertThat(r.checks().get("set").stats().get("add-ok")).isGreaterThan(100);
+    assertThat(r.checks().get("rest").stats().get("cas-ok")).isGreaterThan(100);
     nothingLeftBehind();
   }
 

@@ -2,6 +2,7 @@ package dev.keelson.chaos.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,14 +11,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One master as a real OS process on its own loopback address, in its own cgroup (so that
- * {@link Net} can cut its links), with its own data directory and log file. Killing it is
- * SIGKILL; pausing is SIGSTOP and SIGCONT.
+ * {@link Net} can cut its links), with its own data directory and log file. It serves the etcd
+ * API and, with the run's certificates, the Kubernetes API over HTTPS. Killing it is SIGKILL;
+ * pausing is SIGSTOP and SIGCONT.
  */
 public final class MasterProcess {
   private final String id;
   private final String host;
   private final int clientPort;
   private final int raftPort;
+  private final int apiPort;
+  private final Path pkiDir;
   private final Path dataDir;
   private final Path log;
   private final Path cgroupDir;
@@ -26,14 +30,19 @@ public final class MasterProcess {
   private boolean paused;
 
   /**
+   * @param apiPort the Kubernetes API's port on {@code host}
+   * @param pkiDir the cluster's certificates ({@code keelson pki}): the serving certificate and
+   *     the CA that client certificates are checked against
    * @param cgroupRoot the cgroup v2 mount; the master's group is {@code <root>/<group>/<id>}
    */
-  public MasterProcess(String id, String host, int clientPort, int raftPort, Path workDir,
-      Path cgroupRoot, String group) {
+  public MasterProcess(String id, String host, int clientPort, int raftPort, int apiPort,
+      Path pkiDir, Path workDir, Path cgroupRoot, String group) {
     this.id = id;
     this.host = host;
     this.clientPort = clientPort;
     this.raftPort = raftPort;
+    this.apiPort = apiPort;
+    this.pkiDir = pkiDir;
     this.dataDir = workDir.resolve(id);
     this.log = workDir.resolve(id + ".log");
     this.cgroupPath = group + "/" + id;
@@ -51,6 +60,11 @@ public final class MasterProcess {
   /** host:port of its etcd API. */
   public String endpoint() {
     return host + ":" + clientPort;
+  }
+
+  /** The base URL of its Kubernetes API, {@code https://host:port}. */
+  public URI apiUri() {
+    return URI.create("https://" + host + ":" + apiPort);
   }
 
   /** The {@code --peer} value other masters are given for it. */
@@ -95,6 +109,7 @@ public final class MasterProcess {
     cmd.addAll(jvmOptions);
     cmd.addAll(List.of("-jar", jar.toString(), "server", "--id", id,
         "--data-dir", dataDir.toString(),
+        "--api-address", host + ":" + apiPort, "--pki-dir", pkiDir.toString(),
         "--exit-with", Long.toString(ProcessHandle.current().pid())));
     for (MasterProcess m : all) {
       cmd.add("--peer");

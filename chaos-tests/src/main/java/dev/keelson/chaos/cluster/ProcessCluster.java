@@ -19,19 +19,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Three masters as real processes on 127.0.0.11, .12 and .13 (etcd API on 2379, Raft on
- * 2380), each in its own cgroup under {@code keelson-chaos/<run>}. It cleans up after itself on
+ * 2380, Kubernetes API over HTTPS on 6443), each in its own cgroup under
+ * {@code keelson-chaos/<run>}. The certificates (a CA, the masters' serving certificate for the
+ * three addresses, an admin client certificate) are made once per cluster in
+ * {@code <workDir>/pki} by the master jar's {@code pki} command. It cleans up after itself on
  * {@link #close} and from a shutdown hook; the masters also exit on their own when the JVM that
  * started them dies ({@code --exit-with <harness pid>}), so an interrupted run leaves no process.
  */
 public final class ProcessCluster implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessCluster.class);
   public static final List<String> HOSTS = List.of("127.0.0.11", "127.0.0.12", "127.0.0.13");
+  public static final int API_PORT = 6443;
 
   static final String GROUP = "keelson-chaos";
   private final List<MasterProcess> masters = new ArrayList<>();
   private final Path runGroup;
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final Path jar;
+  private final Path pki;
   private final List<String> jvmOptions;
   private final Thread hook = new Thread(this::close, "chaos-cluster-cleanup");
   private boolean closed;
@@ -51,13 +56,38 @@ public final class ProcessCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    this.pki = workDir.resolve("pki");
+    makePki(jar, pki);
     for (int i = 0; i < HOSTS.size(); i++) {
-      MasterProcess m = new MasterProcess("m" + (i + 1), HOSTS.get(i), 2379, 2380, workDir, root,
-          GROUP + "/" + run);
+      MasterProcess m = new MasterProcess("m" + (i + 1), HOSTS.get(i), 2379, 2380, API_PORT, pki,
+          workDir, root, GROUP + "/" + run);
       masters.add(m);
       channels.add(NettyChannelBuilder.forTarget(m.endpoint()).usePlaintext().build());
     }
     Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /**
+   * Runs {@code java -jar <jar> pki} for the three addresses (it keeps what {@code dir} already
+   * has).
+   */
+  private static void makePki(Path jar, Path dir) {
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "pki", "--dir", dir.toString()));
+    for (String host : HOSTS) {
+      cmd.add("--ip");
+      cmd.add(host);
+    }
+    Shell.check(cmd);
+  }
+
+  /**
+   * The certificates: {@code ca.crt}, {@code server.crt}/{@code server.key}, and the admin
+   * client's {@code admin.crt}/{@code admin.key} (CN keelson-admin, O system:masters).
+   */
+  public Path pkiDir() {
+    return pki;
   }
 
   public List<MasterProcess> masters() {

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * and move to the next after {@code callsPerKey} calls, so that each key's history stays small
  * enough for an exhaustive linearizability search (as Jepsen's independent keys).
  */
-final class RegisterWorkload implements Workload {
+final class RegisterWorkload implements EtcdWorkload {
   private final int callsPerKey;
   private final AtomicLong calls = new AtomicLong();
   private final AtomicLong values = new AtomicLong(1);

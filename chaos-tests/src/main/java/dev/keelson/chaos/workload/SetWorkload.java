@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * master. The checker finds acknowledged adds missing from a set's final read and elements
  * that were never added.
  */
-final class SetWorkload implements Workload {
+final class SetWorkload implements EtcdWorkload {
   static final String PREFIX = "set/";
   static final int PER_SET = 500;
   private final AtomicLong elements = new AtomicLong(1);

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * each watcher runs until it has the final revision, and the change log is read back with a
  * fresh watch from the first revision; the checker compares the two.
  */
-final class WatchWorkload implements Workload {
+final class WatchWorkload implements EtcdWorkload {
   static final String PREFIX = "watch/";
   private static final int KEYS = 16;
   private final AtomicLong values = new AtomicLong(1);
@@ -101,7 +101,8 @@ final class WatchWorkload implements Workload {
     log = LogReader.read(clients, PREFIX, firstRevision, last, Duration.ofSeconds(60));
   }
 
-  private static long awaitRevision(List<EtcdClient> clients) {
+  /** The current revision, from the first master that answers; the cluster may be healing. */
+  static long awaitRevision(List<EtcdClient> clients) {
     RuntimeException last = null;
     for (int attempt = 0; attempt < 40; attempt++) {
       for (EtcdClient c : clients) {

@@ -7,12 +7,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-/** What the clients do during a run, and which checker judges the history. */
-public interface Workload {
+/**
+ * What the clients do during a run, and which checker judges the history.
+ *
+ * @param <C> the client one worker runs its operations through (an etcd client, a REST client)
+ */
+public interface Workload<C> {
   String name();
 
+  /** The client of worker number {@code worker}; workers are spread over the masters. */
+  C client(Masters masters, int worker);
+
   /** Starts what runs beside the clients (watchers on every master), once the cluster is up. */
-  default void start(List<EtcdClient> masters, Recorder clock) {}
+  default void start(Masters masters, Recorder clock) {}
 
   /**
    * Runs one operation as {@code process} through {@code client}, recording its invocation
@@ -20,13 +27,13 @@ public interface Workload {
    *
    * @return how it ended; after {@code INFO} the process number must not be used again
    */
-  Op.Type step(EtcdClient client, Recorder history, int process, Random random);
+  Op.Type step(C client, Recorder history, int process, Random random);
 
   /**
    * After the faults have stopped and the cluster has healed: the final reads the checker needs
    * (on every master, so that one that diverged is caught).
    */
-  void finish(List<EtcdClient> clients, Recorder history, int process);
+  void finish(Masters masters, Recorder history, int process);
 
   CheckResult check(List<Op> history);
 
@@ -35,13 +42,14 @@ public interface Workload {
     return Map.of();
   }
 
-  static Workload named(String name) {
+  static Workload<?> named(String name) {
     return switch (name) {
       case "register" -> new RegisterWorkload(100);
       case "set" -> new SetWorkload();
       case "watch" -> new WatchWorkload();
+      case "rest" -> new RestWorkload(100);
       default -> throw new IllegalArgumentException("unknown workload: " + name
-          + " (register, set, watch)");
+          + " (register, set, watch, rest)");
     };
   }
 }
