@@ -184,6 +184,11 @@ class LeaseExpiryIT {
    */
   private long checkHistory(int i, List<Long> putRevs, long expectedDeleteRev) {
     EtcdClient c = cluster.client(i);
+    // a survivor other than the one whose reads saw the keys go may not have applied the delete
+    // yet (followers apply on their own): wait until it has, then read its history
+    await("m" + (i + 1) + " applied the delete").atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> keysAt(c, c.status().getHeader().getRevision()).isEmpty());
     long current = c.status().getHeader().getRevision();
     long deleteRev = -1;
     for (long r = putRevs.get(0); r <= current; r++) {
