@@ -71,18 +71,9 @@ class CrdIT {
   static void start() throws Exception {
     cluster = LocalCluster.startWithApi(dir);
     for (int i = 0; i < 3; i++) {
-      api[i] = new RestClient(cluster.apiUrl(i), cluster.pki().ca().certificate(),
-          cluster.pki().admin());
+      api[i] = cluster.admin(i);
     }
-    await("bootstrap namespaces on every master").atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(200)).until(() -> {
-          for (RestClient c : api) {
-            if (c.get("/api/v1/namespaces/kube-system").code() != 200) {
-              return false;
-            }
-          }
-          return true;
-        });
+    cluster.awaitApiReady();
     RestClient.Reply created = api[0].post(CRDS, WIDGETS_CRD);
     assertThat(created.code()).as(created.body()).isEqualTo(201);
     awaitServed("widgets", WIDGETS_GV);

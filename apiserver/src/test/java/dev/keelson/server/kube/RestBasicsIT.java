@@ -1,13 +1,11 @@
 package dev.keelson.server.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keelson.server.testing.LocalCluster;
 import dev.keelson.server.testing.RestClient;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,18 +24,9 @@ class RestBasicsIT {
   static void start() throws Exception {
     cluster = LocalCluster.startWithApi(dir);
     for (int i = 0; i < 3; i++) {
-      api[i] = new RestClient(cluster.apiUrl(i), cluster.pki().ca().certificate(),
-          cluster.pki().admin());
+      api[i] = cluster.admin(i);
     }
-    await("bootstrap namespaces on every master").atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(200)).until(() -> {
-          for (RestClient c : api) {
-            if (c.get("/api/v1/namespaces/kube-system").code() != 200) {
-              return false;
-            }
-          }
-          return true;
-        });
+    cluster.awaitApiReady();
   }
 
   @AfterAll

@@ -1,7 +1,6 @@
 package dev.keelson.server.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,7 +10,6 @@ import dev.keelson.server.testing.LocalCluster;
 import dev.keelson.server.testing.RestClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -40,18 +38,9 @@ class ServerSideApplyIT {
   static void start() throws Exception {
     cluster = LocalCluster.startWithApi(dir);
     for (int i = 0; i < 3; i++) {
-      api[i] = new RestClient(cluster.apiUrl(i), cluster.pki().ca().certificate(),
-          cluster.pki().admin());
+      api[i] = cluster.admin(i);
     }
-    await("bootstrap namespaces on every master").atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(200)).until(() -> {
-          for (RestClient c : api) {
-            if (c.get("/api/v1/namespaces/kube-system").code() != 200) {
-              return false;
-            }
-          }
-          return true;
-        });
+    cluster.awaitApiReady();
   }
 
   @AfterAll

@@ -74,6 +74,25 @@ public final class LocalCluster implements Cluster {
     return pki;
   }
 
+  /** A REST client for master i's Kubernetes API with the admin certificate. */
+  public RestClient admin(int i) {
+    return new RestClient(apiUrl(i), pki.ca().certificate(), pki.admin());
+  }
+
+  /** Waits (60 s at most) until every master serves the API with its bootstrap namespaces. */
+  public void awaitApiReady() {
+    org.awaitility.Awaitility.await("bootstrap namespaces on every master")
+        .atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(200))
+        .until(() -> {
+          for (int i = 0; i < masters.length; i++) {
+            if (admin(i).get("/api/v1/namespaces/kube-system").code() != 200) {
+              return false;
+            }
+          }
+          return true;
+        });
+  }
+
   /** https://127.0.0.1:port of master i's Kubernetes API. */
   public String apiUrl(int i) {
     return "https://127.0.0.1:" + apiPorts[i];
