@@ -46,7 +46,7 @@ final class WatchWorkload implements EtcdWorkload {
   @Override
   public void start(List<EtcdClient> masters, Recorder clock) {
     this.masters = masters;
-    firstRevision = masters.get(0).revision() + 1;
+    firstRevision = awaitRevision(masters) + 1;
     for (int i = 0; i < masters.size(); i++) {
       Follower f = new Follower("w" + (i + 1), masters, i, firstRevision);
       followers.add(f);
