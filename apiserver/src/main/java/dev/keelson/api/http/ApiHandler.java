@@ -170,7 +170,7 @@ public final class ApiHandler extends Handler.Abstract {
         return true;
       }
       case "openapi" -> {
-        return openApi(segs, res, cb);
+        return openApi(segs, req, res, cb);
       }
       case "api", "apis" -> {
         return api(req, res, cb, segs, method, q, verbAndResource);
@@ -181,7 +181,11 @@ public final class ApiHandler extends Handler.Abstract {
     }
   }
 
-  private boolean openApi(String[] segs, Response res, Callback cb) {
+  private boolean openApi(String[] segs, Request req, Response res, Callback cb) {
+    if (segs.length == 2 && segs[1].equals("v2")) {
+      openApi.serveV2(req, res, cb);
+      return true;
+    }
     if (segs.length >= 2 && segs[1].equals("v3")) {
       if (segs.length == 2) {
         send(res, cb, 200, openApi.index(), "application/json");

@@ -95,6 +95,10 @@ public final class ApiException extends RuntimeException {
     return new ApiException(415, "UnsupportedMediaType", message, null, null, null, List.of(), 0);
   }
 
+  public static ApiException notAcceptable(String message) {
+    return new ApiException(406, "NotAcceptable", message, null, null, null, List.of(), 0);
+  }
+
   public static ApiException tooLarge(String message) {
     return new ApiException(413, "RequestEntityTooLarge", message, null, null, null, List.of(),
         0);

@@ -372,6 +372,10 @@ class CrdIT {
     patch.path("requestBody").path("content").fieldNames().forEachRemaining(types::add);
     assertThat(types).containsExactlyInAnyOrder("application/json-patch+json",
         "application/merge-patch+json", "application/apply-patch+yaml");
+    JsonNode v2 = api[2].get("/openapi/v2").json().path("definitions")
+        .path("io.keelson.demo.keelson.dev.v1.Widget");
+    assertThat(v2.path("properties").path("spec").path("properties").path("replicas")
+        .path("maximum").asInt()).isEqualTo(10);
   }
 
   @Test

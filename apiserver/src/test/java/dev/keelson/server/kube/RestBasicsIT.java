@@ -236,4 +236,19 @@ class RestBasicsIT {
     assertThat(r.json().path("metadata").path("uid").asText()).isNotEmpty();
     assertThat(api[1].get("/api/v1/namespaces/dry/configmaps/ghost").code()).isEqualTo(404);
   }
+
+  @Test
+  void openApiV2IsOneSwaggerDocumentOfEveryGroupAndIsNotOfferedAsProtobuf() {
+    RestClient.Reply v2 = api[1].get("/openapi/v2");
+    assertThat(v2.code()).isEqualTo(200);
+    assertThat(v2.header("Content-Type")).startsWith("application/json");
+    assertThat(v2.header("ETag")).startsWith("\"");
+    assertThat(v2.json().path("swagger").asText()).isEqualTo("2.0");
+    assertThat(v2.json().path("definitions").has("io.k8s.api.core.v1.Pod")).isTrue();
+    assertThat(v2.json().path("definitions").has("io.k8s.api.apps.v1.Deployment")).isTrue();
+    RestClient.Reply pb = api[2].get("/openapi/v2",
+        "application/com.github.proto-openapi.spec.v2@v1.0+protobuf");
+    assertThat(pb.code()).isEqualTo(406);
+    assertThat(pb.json().path("reason").asText()).isEqualTo("NotAcceptable");
+  }
 }
