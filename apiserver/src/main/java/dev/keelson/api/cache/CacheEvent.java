@@ -1,38 +1,38 @@
 package dev.keelson.api.cache;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One change the cache saw: the object after it ({@code object}; for a delete, the last state
  * stamped with the delete's revision) and before it ({@code previous}, null for a create).
  * Objects are shared and must not be modified.
  *
- * <p>The event's JSON watch line is encoded once, by the first watcher that sends it, and shared
- * by every other watcher that sends the same event: a thousand watchers of one namespace cost
- * one serialization per change, not a thousand.
+ * <p>The event's JSON watch line is the object's JSON, encoded once when the cache took it in
+ * ({@link CachedObject#json}), between a fixed head and tail: a thousand watchers of one
+ * namespace cost one serialization per change, not a thousand, and the history holds no second
+ * copy of it.
  */
 public final class CacheEvent {
   /** As in a Kubernetes watch. */
-  public enum Type { ADDED, MODIFIED, DELETED }
+  public enum Type {
+    ADDED, MODIFIED, DELETED;
+
+    private final byte[] head = ("{\"type\":\"" + name() + "\",\"object\":")
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static final byte[] TAIL = {'}', '\n'};
 
   private final Type type;
-  private final String key;
-  private final ObjectNode object;
-  private final ObjectNode previous;
-  private final long revision;
-  private volatile byte[] line;
+  private final CachedObject object;
+  private final CachedObject previous;
 
-  public CacheEvent(Type type, String key, ObjectNode object, ObjectNode previous,
-      long revision) {
+  public CacheEvent(Type type, CachedObject object, CachedObject previous) {
     this.type = type;
-    this.key = key;
     this.object = object;
     this.previous = previous;
-    this.revision = revision;
   }
 
   public Type type() {
@@ -40,38 +40,37 @@ public final class CacheEvent {
   }
 
   public String key() {
-    return key;
+    return object.key();
   }
 
-  public ObjectNode object() {
+  /** The object after the change, as the cache holds it. */
+  public CachedObject cached() {
     return object;
   }
 
+  /** The object after the change (see {@link CachedObject#object}). */
+  public ObjectNode object() {
+    return object.object();
+  }
+
+  /** The object before the change, null for a create. */
   public ObjectNode previous() {
+    return previous == null ? null : previous.object();
+  }
+
+  CachedObject cachedPrevious() {
     return previous;
   }
 
   public long revision() {
-    return revision;
+    return object.modRevision();
   }
 
-  /** {@code {"type":"…","object":{…}}} and a newline, encoded once. */
-  public byte[] jsonLine(ObjectMapper json) {
-    byte[] l = line;
-    if (l == null) {
-      ObjectNode ev = json.createObjectNode();
-      ev.put("type", type.name());
-      ev.set("object", object);
-      ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-      try {
-        json.writeValue(out, ev);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      out.write('\n');
-      l = out.toByteArray();
-      line = l; // racing encoders produce equal bytes; either may win
-    }
-    return l;
+  /** Writes {@code {"type":"…","object":{…}}} and a newline. */
+  public void writeLine(ByteArrayOutputStream out) {
+    out.write(type.head, 0, type.head.length);
+    byte[] j = object.json();
+    out.write(j, 0, j.length);
+    out.write(TAIL, 0, TAIL.length);
   }
 }

@@ -50,17 +50,18 @@ public final class CacheWatcher implements AutoCloseable {
     if (!e.key().startsWith(prefix)) {
       return true;
     }
+    if (filter == WatchCache.EVERYTHING) {
+      return add(e);
+    }
     boolean now = e.type() != CacheEvent.Type.DELETED && filter.test(e.object());
     boolean before = e.previous() != null && filter.test(e.previous());
     CacheEvent out;
     if (now && before) {
       out = e;
     } else if (now) {
-      out = new CacheEvent(CacheEvent.Type.ADDED, e.key(), e.object(), e.previous(),
-          e.revision());
+      out = new CacheEvent(CacheEvent.Type.ADDED, e.cached(), e.cachedPrevious());
     } else if (before) {
-      out = new CacheEvent(CacheEvent.Type.DELETED, e.key(), e.object(), e.previous(),
-          e.revision());
+      out = new CacheEvent(CacheEvent.Type.DELETED, e.cached(), e.cachedPrevious());
     } else {
       revision = e.revision();
       return true;

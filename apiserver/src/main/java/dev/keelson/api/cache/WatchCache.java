@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class WatchCache implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WatchCache.class);
   static final String PREFIX = "/registry/";
+  /** The filter that passes every object: watchers with it never decode an object. */
+  public static final Predicate<ObjectNode> EVERYTHING = o -> true;
 
   private final String nodeId;
   private final WatchHub hub;
@@ -100,7 +102,7 @@ public final class WatchCache implements AutoCloseable {
       for (Stored s : all.items()) {
         ObjectNode o = parse(s.value(), s.modRevision());
         if (o != null) {
-          objects.put(s.key(), new CachedObject(s.key(), o, s.modRevision()));
+          objects.put(s.key(), CachedObject.of(s.key(), o, s.modRevision(), json));
         }
       }
       revision = all.revision();
@@ -193,36 +195,44 @@ public final class WatchCache implements AutoCloseable {
     }
   }
 
-  /** One store event: the object map, the history, every watcher. Caller holds the lock. */
+  /**
+   * One store event: the object map, the history, every watcher. The replaced version's tree is
+   * released once every watcher has been offered the event (filters read it). Caller holds the
+   * lock.
+   */
   private void apply(Event e) {
     KeyValue kv = e.getKv();
     String key = kv.getKey().toStringUtf8();
     long rev = kv.getModRevision();
-    CachedObject old = objects.get(key);
-    ObjectNode prev = old != null ? old.object()
-        : e.hasPrevKv() ? parse(e.getPrevKv().getValue().toByteArray(),
-            e.getPrevKv().getModRevision()) : null;
+    CachedObject prev = objects.get(key);
+    if (prev == null && e.hasPrevKv()) {
+      ObjectNode p = parse(e.getPrevKv().getValue().toByteArray(), e.getPrevKv().getModRevision());
+      prev = p == null ? null : CachedObject.of(key, p, e.getPrevKv().getModRevision(), json);
+    }
+    revision = Math.max(revision, rev);
     CacheEvent ce;
+    CachedObject released;
     if (e.getType() == Event.EventType.DELETE) {
       objects.remove(key);
       if (prev == null) {
-        revision = Math.max(revision, rev);
         return;
       }
-      ObjectNode last = prev.deepCopy();
+      ObjectNode last = prev.object().deepCopy();
       last.withObjectProperty("metadata").put("resourceVersion", Long.toString(rev));
-      ce = new CacheEvent(CacheEvent.Type.DELETED, key, last, prev, rev);
+      CachedObject gone = CachedObject.of(key, last, rev, json);
+      ce = new CacheEvent(CacheEvent.Type.DELETED, gone, prev);
+      released = gone;
     } else {
       ObjectNode o = parse(kv.getValue().toByteArray(), rev);
       if (o == null) {
-        revision = Math.max(revision, rev);
         return;
       }
-      objects.put(key, new CachedObject(key, o, rev));
-      ce = new CacheEvent(prev == null ? CacheEvent.Type.ADDED : CacheEvent.Type.MODIFIED, key, o,
-          prev, rev);
+      CachedObject now = CachedObject.of(key, o, rev, json);
+      objects.put(key, now);
+      ce = new CacheEvent(prev == null ? CacheEvent.Type.ADDED : CacheEvent.Type.MODIFIED, now,
+          prev);
+      released = prev;
     }
-    revision = Math.max(revision, rev);
     history.add(ce);
     while (history.size() > historyLimit) {
       CacheEvent gone = history.poll();
@@ -235,6 +245,12 @@ public final class WatchCache implements AutoCloseable {
       if (!it.next().offer(ce)) {
         it.remove();
       }
+    }
+    if (released != null) {
+      released.release();
+    }
+    if (ce.type() == CacheEvent.Type.DELETED) {
+      prev.release();
     }
   }
 
@@ -357,8 +373,7 @@ public final class WatchCache implements AutoCloseable {
       if (from == 0) {
         for (CachedObject o : objects.subMap(prefix, prefix + Character.MAX_VALUE).values()) {
           if (filter.test(o.object())) {
-            w.add(new CacheEvent(CacheEvent.Type.ADDED, o.key(), o.object(), null,
-                o.modRevision()));
+            w.add(new CacheEvent(CacheEvent.Type.ADDED, o, null));
           }
         }
         w.progress(revision);

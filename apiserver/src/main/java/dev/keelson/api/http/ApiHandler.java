@@ -390,8 +390,8 @@ public final class ApiHandler extends Handler.Abstract {
   private void watch(Request req, Response res, Callback cb, Target t, Fields q, boolean table,
       String accept) {
     ResourceType type = t.type();
-    Predicate<ObjectNode> filter = Selectors.labels(q.getValue("labelSelector"))
-        .and(Selectors.fields(type, q.getValue("fieldSelector")));
+    Predicate<ObjectNode> filter = Selectors.both(Selectors.labels(q.getValue("labelSelector")),
+        Selectors.fields(type, q.getValue("fieldSelector")));
     String prefix = t.name() != null ? type.key(t.namespace(), t.name())
         : type.listPrefix(t.namespace());
     if (t.name() != null) {

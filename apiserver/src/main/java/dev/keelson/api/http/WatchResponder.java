@@ -96,10 +96,10 @@ final class WatchResponder {
           break;
         }
         List<CacheEvent> events = w.poll(MAX_EVENTS_PER_WRITE);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Bytes out = new Bytes(events.size() * 1536);
         for (CacheEvent e : events) {
           if (plainJson) {
-            out.write(e.jsonLine(json));
+            e.writeLine(out);
           } else {
             line(out, e.type().name(), render.apply(e));
           }
@@ -125,7 +125,7 @@ final class WatchResponder {
           break;
         }
         writing = true;
-        response.write(false, ByteBuffer.wrap(out.toByteArray()), Callback.from(() -> {
+        response.write(false, out.buffer(), Callback.from(() -> {
           writing = false;
           wake();
         }, this::fail));
@@ -185,6 +185,17 @@ final class WatchResponder {
     CacheWatcher w = watcher[0];
     if (w != null) {
       w.close();
+    }
+  }
+
+  /** The bytes of one write, handed to Jetty without a copy. */
+  private static final class Bytes extends ByteArrayOutputStream {
+    Bytes(int size) {
+      super(Math.max(size, 256));
+    }
+
+    ByteBuffer buffer() {
+      return ByteBuffer.wrap(buf, 0, count);
     }
   }
 }

@@ -154,7 +154,7 @@ public final class Registry {
           out.write(',');
         }
         first = false;
-        byte[] b = c.json(json);
+        byte[] b = c.json();
         out.write(b, 0, b.length);
       }
       out.write(headBytes, close, 2);
@@ -187,8 +187,8 @@ public final class Registry {
   }
 
   private Listing listing(ResourceType t, String ns, ListOptions o) {
-    Predicate<ObjectNode> filter = Selectors.labels(o.labelSelector())
-        .and(Selectors.fields(t, o.fieldSelector()));
+    Predicate<ObjectNode> filter = Selectors.both(Selectors.labels(o.labelSelector()),
+        Selectors.fields(t, o.fieldSelector()));
     String prefix = t.listPrefix(ns);
     String rv = o.resourceVersion();
     String match = o.resourceVersionMatch();

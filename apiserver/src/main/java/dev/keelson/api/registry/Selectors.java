@@ -2,6 +2,7 @@ package dev.keelson.api.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keelson.api.cache.WatchCache;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -14,12 +15,20 @@ import java.util.function.Predicate;
  * {@code f!=v} on metadata.name, metadata.namespace and the fields a type adds.
  */
 public final class Selectors {
+  /** The filter of a list or watch without selectors (the cache tests for it by identity). */
+  public static final Predicate<ObjectNode> EVERYTHING = WatchCache.EVERYTHING;
+
   private Selectors() {}
+
+  /** Both filters: {@link #EVERYTHING} only when both are. */
+  public static Predicate<ObjectNode> both(Predicate<ObjectNode> a, Predicate<ObjectNode> b) {
+    return a == EVERYTHING ? b : b == EVERYTHING ? a : a.and(b);
+  }
 
   /** Matches everything when {@code selector} is null or blank; 400 when malformed. */
   public static Predicate<ObjectNode> labels(String selector) {
     if (selector == null || selector.isBlank()) {
-      return o -> true;
+      return EVERYTHING;
     }
     List<Predicate<JsonNode>> parts = new ArrayList<>();
     for (String term : splitTerms(selector)) {
@@ -150,7 +159,7 @@ public final class Selectors {
   /** The field selector of a list or watch of type {@code t}; 400 for unknown fields. */
   public static Predicate<ObjectNode> fields(ResourceType t, String selector) {
     if (selector == null || selector.isBlank()) {
-      return o -> true;
+      return EVERYTHING;
     }
     List<Predicate<ObjectNode>> parts = new ArrayList<>();
     for (String term : selector.split(",")) {
