@@ -281,7 +281,7 @@ public final class ApiHandler extends Handler.Abstract {
             // the common case, and the big one: bytes assembled from the cache's encodings
             res.setStatus(200);
             res.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-            res.write(true, ByteBuffer.wrap(registry.listJson(type, ns, listOptions(q))), cb);
+            PartsWriter.send(res, registry.listJson(type, ns, listOptions(q)), cb);
             return;
           }
           ObjectNode list = registry.list(type, ns, listOptions(q));

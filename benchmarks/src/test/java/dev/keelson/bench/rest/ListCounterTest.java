@@ -56,4 +56,19 @@ class ListCounterTest {
 
     assertThatThrownBy(() -> count(cut, 16)).isInstanceOf(IOException.class);
   }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 7, 8, 9, 15, 16, 17})
+  void escapesAndBracketsInLongStringsDoNotCountWhereverTheyFall(int at) throws IOException {
+    String filler = "x".repeat(at);
+    String tricky = filler + "\\\"}]{[\\\\" + filler + "\\\"" + "y".repeat(40);
+    String list = "{\"kind\":\"L\",\"metadata\":{\"resourceVersion\":\"9\"},\"items\":["
+        + "{\"data\":{\"k\":\"" + tricky + "\"}},{\"data\":{\"" + tricky + "\":[]}}]}";
+
+    for (int piece : new int[] {5, 8, 13, 1 << 20}) {
+      ListCounter.ListSummary s = count(list, piece);
+      assertThat(s.items()).as("piece %d", piece).isEqualTo(2);
+      assertThat(s.resourceVersion()).isEqualTo(9);
+    }
+  }
 }
