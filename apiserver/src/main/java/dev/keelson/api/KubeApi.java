@@ -15,6 +15,7 @@ import dev.keelson.api.http.Health;
 import dev.keelson.api.http.Metrics;
 import dev.keelson.api.registry.Registry;
 import dev.keelson.api.registry.ResourceTypes;
+import dev.keelson.api.registry.Selectors;
 import dev.keelson.api.storage.RaftStorage;
 import dev.keelson.auth.pki.IssuedCert;
 import dev.keelson.auth.pki.KeyStores;
@@ -69,7 +70,8 @@ public final class KubeApi implements AutoCloseable {
     ObjectMapper json = new ObjectMapper();
     Clock clock = Clock.systemUTC();
     RaftStorage storage = new RaftStorage(node);
-    WatchCache cache = new WatchCache(id, hub, storage, json, HISTORY_EVENTS).start();
+    WatchCache cache = new WatchCache(id, hub, storage, json, HISTORY_EVENTS,
+        Selectors::selectableView).start();
     ResourceTypes types = new ResourceTypes();
     Registry registry = new Registry(storage, cache, json, clock);
     registry.addHooks(new CrdHooks());

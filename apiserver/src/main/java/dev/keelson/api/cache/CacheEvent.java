@@ -48,16 +48,17 @@ public final class CacheEvent {
     return object;
   }
 
-  /** The object after the change (see {@link CachedObject#object}). */
+  /** The object after the change, decoded (see {@link CachedObject#object}). */
   public ObjectNode object() {
     return object.object();
   }
 
-  /** The object before the change, null for a create. */
+  /** The object before the change, decoded; null for a create. */
   public ObjectNode previous() {
     return previous == null ? null : previous.object();
   }
 
+  /** The object before the change as the cache holds it; null for a create. */
   CachedObject cachedPrevious() {
     return previous;
   }

@@ -53,8 +53,9 @@ public final class CacheWatcher implements AutoCloseable {
     if (filter == WatchCache.EVERYTHING) {
       return add(e);
     }
-    boolean now = e.type() != CacheEvent.Type.DELETED && filter.test(e.object());
-    boolean before = e.previous() != null && filter.test(e.previous());
+    boolean now = e.type() != CacheEvent.Type.DELETED && filter.test(e.cached().selectable());
+    boolean before = e.cachedPrevious() != null
+        && filter.test(e.cachedPrevious().selectable());
     CacheEvent out;
     if (now && before) {
       out = e;

@@ -4,40 +4,44 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.function.UnaryOperator;
 
 /**
- * An object as the cache holds it, resourceVersion filled in; shared, never modified. Its JSON
- * is encoded once, when the cache takes it in, and every list and watch event that sends it
- * copies those bytes: a list of 10,000 objects serializes no tree.
+ * An object as the cache holds it, resourceVersion filled in; shared, never modified. It is kept
+ * as its JSON, encoded once when the cache takes it in: every list and watch event that sends it
+ * copies those bytes, and a list of 10,000 objects serializes no tree.
  *
- * <p>The decoded tree, which selectors and the registry read, costs three to four times the JSON
- * in memory (measured: ~4.8 KB per 1 KiB ConfigMap with both, against ~1.2 KB for the JSON
- * alone). The cache keeps it only while this is the object's current version; once a newer
- * version replaces it, {@link #release} drops it, and the rare reader of an old version (a
- * filtered watch replaying history) decodes the JSON again. The history of past versions
- * therefore costs about its JSON.
+ * <p>A decoded tree costs three to four times the JSON in memory (measured on 1 KiB ConfigMaps:
+ * ~4.8 KB per object with both against ~1.2 KB for the JSON), so none is kept. What list and
+ * watch filters read is kept instead, in a small tree of its own ({@link #selectable}: the name,
+ * namespace and labels and the fields that field selectors may name, as Kubernetes' watch cache
+ * keeps each object's labels and fields); whoever needs the whole object decodes the JSON
+ * ({@link #object}).
  */
 public final class CachedObject {
   private final String key;
   private final byte[] json;
+  private final ObjectNode selectable;
   private final long modRevision;
   private final ObjectMapper mapper;
-  private volatile ObjectNode tree;
 
-  private CachedObject(String key, byte[] json, ObjectNode tree, long modRevision,
+  private CachedObject(String key, byte[] json, ObjectNode selectable, long modRevision,
       ObjectMapper mapper) {
     this.key = key;
     this.json = json;
-    this.tree = tree;
+    this.selectable = selectable;
     this.modRevision = modRevision;
     this.mapper = mapper;
   }
 
-  /** Encodes {@code object}, which nobody may modify afterwards. */
+  /**
+   * Encodes {@code object}, and keeps what {@code selectableView} takes of it for filters.
+   */
   public static CachedObject of(String key, ObjectNode object, long modRevision,
-      ObjectMapper mapper) {
+      ObjectMapper mapper, UnaryOperator<ObjectNode> selectableView) {
     try {
-      return new CachedObject(key, mapper.writeValueAsBytes(object), object, modRevision, mapper);
+      return new CachedObject(key, mapper.writeValueAsBytes(object), selectableView.apply(object),
+          modRevision, mapper);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -47,17 +51,18 @@ public final class CachedObject {
     return key;
   }
 
-  /** The object's tree: the kept one, or decoded again once released. Do not modify it. */
+  /** The whole object, decoded from its JSON: a new tree each time, the caller's to modify. */
   public ObjectNode object() {
-    ObjectNode t = tree;
-    if (t != null) {
-      return t;
-    }
     try {
       return (ObjectNode) mapper.readTree(json);
     } catch (IOException e) {
       throw new UncheckedIOException("a cached object's own JSON did not decode: " + key, e);
     }
+  }
+
+  /** What filters read of the object (see the class comment); shared, do not modify. */
+  public ObjectNode selectable() {
+    return selectable;
   }
 
   public long modRevision() {
@@ -67,15 +72,5 @@ public final class CachedObject {
   /** The object's JSON; shared, do not modify. */
   public byte[] json() {
     return json;
-  }
-
-  /** Drops the decoded tree: this version is history now. */
-  void release() {
-    tree = null;
-  }
-
-  /** Whether the decoded tree is still kept (tests). */
-  boolean holdsTree() {
-    return tree != null;
   }
 }

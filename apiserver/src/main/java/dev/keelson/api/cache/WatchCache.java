@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,7 @@ public final class WatchCache implements AutoCloseable {
   private final Storage storage;
   private final ObjectMapper json;
   private final int historyLimit;
+  private final UnaryOperator<ObjectNode> selectableView;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition advanced = lock.newCondition();
 
@@ -64,13 +66,17 @@ public final class WatchCache implements AutoCloseable {
   private LocalWatch feed;
   private long generation;
 
+  /**
+   * @param selectableView what filters read of an object (see {@link CachedObject#selectable})
+   */
   public WatchCache(String nodeId, WatchHub hub, Storage storage, ObjectMapper json,
-      int historyLimit) {
+      int historyLimit, UnaryOperator<ObjectNode> selectableView) {
     this.nodeId = nodeId;
     this.hub = hub;
     this.storage = storage;
     this.json = json;
     this.historyLimit = historyLimit;
+    this.selectableView = selectableView;
   }
 
   /** Loads the objects and starts following the hub; returns once the cache is ready. */
@@ -102,7 +108,7 @@ public final class WatchCache implements AutoCloseable {
       for (Stored s : all.items()) {
         ObjectNode o = parse(s.value(), s.modRevision());
         if (o != null) {
-          objects.put(s.key(), CachedObject.of(s.key(), o, s.modRevision(), json));
+          objects.put(s.key(), CachedObject.of(s.key(), o, s.modRevision(), json, selectableView));
         }
       }
       revision = all.revision();
@@ -195,11 +201,7 @@ public final class WatchCache implements AutoCloseable {
     }
   }
 
-  /**
-   * One store event: the object map, the history, every watcher. The replaced version's tree is
-   * released once every watcher has been offered the event (filters read it). Caller holds the
-   * lock.
-   */
+  /** One store event: the object map, the history, every watcher. Caller holds the lock. */
   private void apply(Event e) {
     KeyValue kv = e.getKv();
     String key = kv.getKey().toStringUtf8();
@@ -207,31 +209,29 @@ public final class WatchCache implements AutoCloseable {
     CachedObject prev = objects.get(key);
     if (prev == null && e.hasPrevKv()) {
       ObjectNode p = parse(e.getPrevKv().getValue().toByteArray(), e.getPrevKv().getModRevision());
-      prev = p == null ? null : CachedObject.of(key, p, e.getPrevKv().getModRevision(), json);
+      prev = p == null ? null : CachedObject.of(key, p, e.getPrevKv().getModRevision(), json,
+          selectableView);
     }
     revision = Math.max(revision, rev);
     CacheEvent ce;
-    CachedObject released;
     if (e.getType() == Event.EventType.DELETE) {
       objects.remove(key);
       if (prev == null) {
         return;
       }
-      ObjectNode last = prev.object().deepCopy();
+      ObjectNode last = prev.object();
       last.withObjectProperty("metadata").put("resourceVersion", Long.toString(rev));
-      CachedObject gone = CachedObject.of(key, last, rev, json);
+      CachedObject gone = CachedObject.of(key, last, rev, json, selectableView);
       ce = new CacheEvent(CacheEvent.Type.DELETED, gone, prev);
-      released = gone;
     } else {
       ObjectNode o = parse(kv.getValue().toByteArray(), rev);
       if (o == null) {
         return;
       }
-      CachedObject now = CachedObject.of(key, o, rev, json);
+      CachedObject now = CachedObject.of(key, o, rev, json, selectableView);
       objects.put(key, now);
       ce = new CacheEvent(prev == null ? CacheEvent.Type.ADDED : CacheEvent.Type.MODIFIED, now,
           prev);
-      released = prev;
     }
     history.add(ce);
     while (history.size() > historyLimit) {
@@ -245,12 +245,6 @@ public final class WatchCache implements AutoCloseable {
       if (!it.next().offer(ce)) {
         it.remove();
       }
-    }
-    if (released != null) {
-      released.release();
-    }
-    if (ce.type() == CacheEvent.Type.DELETED) {
-      prev.release();
     }
   }
 
@@ -314,7 +308,7 @@ public final class WatchCache implements AutoCloseable {
     try {
       List<CachedObject> out = new ArrayList<>();
       for (CachedObject o : objects.subMap(prefix, prefix + Character.MAX_VALUE).values()) {
-        if (filter.test(o.object())) {
+        if (filter.test(o.selectable())) {
           out.add(o);
         }
       }
@@ -372,7 +366,7 @@ public final class WatchCache implements AutoCloseable {
           from == 0 ? revision : from);
       if (from == 0) {
         for (CachedObject o : objects.subMap(prefix, prefix + Character.MAX_VALUE).values()) {
-          if (filter.test(o.object())) {
+          if (filter.test(o.selectable())) {
             w.add(new CacheEvent(CacheEvent.Type.ADDED, o, null));
           }
         }

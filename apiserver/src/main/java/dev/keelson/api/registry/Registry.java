@@ -100,7 +100,7 @@ public final class Registry {
     if (o == null) {
       throw ApiException.notFound(t, name);
     }
-    return o.object().deepCopy();
+    return o.object();
   }
 
   /** A list object ({@code <Kind>List}) of the objects matching {@code o}. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keelson.api.cache.WatchCache;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -188,23 +189,58 @@ public final class Selectors {
     return o -> parts.stream().allMatch(p -> p.test(o));
   }
 
+  /** The fields each kind's field selectors may name, besides metadata.name and .namespace. */
+  private static final Map<String, Set<String>> FIELDS = Map.of(
+      "/Pod", Set.of("spec.nodeName", "spec.restartPolicy", "spec.schedulerName",
+          "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP",
+          "status.nominatedNodeName"),
+      "/Event", Set.of("involvedObject", "reason", "source", "type", "reportingComponent"),
+      "/Secret", Set.of("type"),
+      "/Namespace", Set.of("status.phase"),
+      "/Node", Set.of("spec.unschedulable"),
+      "apps/ReplicaSet", Set.of("status.replicas"),
+      "batch/Job", Set.of("status.successful"));
+
+  /** Every path a filter may read, for {@link #selectableView}. */
+  private static final List<String[]> SELECTABLE = selectablePaths();
+
+  private static List<String[]> selectablePaths() {
+    Set<String> paths = new java.util.TreeSet<>(Set.of("metadata.name", "metadata.namespace",
+        "metadata.labels"));
+    FIELDS.values().forEach(paths::addAll);
+    return paths.stream().map(p -> p.split("\\.")).toList();
+  }
+
   private static boolean supportedField(ResourceType t, String field) {
     if (field.equals("metadata.name") || field.equals("metadata.namespace")) {
       return true;
     }
-    String gk = t.group() + "/" + t.kind();
-    return switch (gk) {
-      case "/Pod" -> Set.of("spec.nodeName", "spec.restartPolicy", "spec.schedulerName",
-          "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP",
-          "status.nominatedNodeName").contains(field);
-      case "/Event" -> field.startsWith("involvedObject.") || Set.of("reason", "source", "type",
-          "reportingComponent").contains(field);
-      case "/Secret" -> field.equals("type");
-      case "/Namespace" -> field.equals("status.phase");
-      case "/Node" -> field.equals("spec.unschedulable");
-      case "apps/ReplicaSet" -> field.equals("status.replicas");
-      case "batch/Job" -> field.equals("status.successful");
-      default -> false;
-    };
+    Set<String> fields = FIELDS.getOrDefault(t.group() + "/" + t.kind(), Set.of());
+    return field.startsWith("involvedObject.") ? fields.contains("involvedObject")
+        : !field.equals("involvedObject") && fields.contains(field);
+  }
+
+  /**
+   * What the filters made here read of {@code o}: its name, namespace and labels and every field
+   * a field selector may name, copied into a small tree of their own (which the watch cache keeps
+   * in place of the whole object). A filter gives the same answer on it as on {@code o}.
+   */
+  public static ObjectNode selectableView(ObjectNode o) {
+    ObjectNode view = o.objectNode();
+    for (String[] path : SELECTABLE) {
+      JsonNode from = o;
+      for (String p : path) {
+        from = from.path(p);
+      }
+      if (from.isMissingNode()) {
+        continue;
+      }
+      ObjectNode to = view;
+      for (int i = 0; i < path.length - 1; i++) {
+        to = to.withObjectProperty(path[i]);
+      }
+      to.set(path[path.length - 1], from.deepCopy());
+    }
+    return view;
   }
 }

@@ -39,7 +39,10 @@ class SelectorsTest {
       "example.com/role=x   | {\"example.com/role\":\"x\"}    | true"})
   void labelSelectorsMatchAsKubernetes(String selector, String labels, boolean matches)
       throws Exception {
-    assertThat(Selectors.labels(selector).test(pod(labels, "Running"))).isEqualTo(matches);
+    ObjectNode pod = pod(labels, "Running");
+    assertThat(Selectors.labels(selector).test(pod)).isEqualTo(matches);
+    assertThat(Selectors.labels(selector).test(Selectors.selectableView(pod)))
+        .as("on what the watch cache keeps").isEqualTo(matches);
   }
 
   @ParameterizedTest
@@ -56,7 +59,10 @@ class SelectorsTest {
       "status.phase=Running,metadata.name==p    | true",
       "status.phase=Pending                     | false"})
   void fieldSelectorsMatch(String selector, boolean matches) throws Exception {
-    assertThat(Selectors.fields(PODS, selector).test(pod("{}", "Running"))).isEqualTo(matches);
+    ObjectNode pod = pod("{}", "Running");
+    assertThat(Selectors.fields(PODS, selector).test(pod)).isEqualTo(matches);
+    assertThat(Selectors.fields(PODS, selector).test(Selectors.selectableView(pod)))
+        .as("on what the watch cache keeps").isEqualTo(matches);
   }
 
   @ParameterizedTest
@@ -64,6 +70,34 @@ class SelectorsTest {
   void unsupportedOrMalformedFieldSelectorsAreRefused(String selector) {
     assertThatThrownBy(() -> Selectors.fields(PODS, selector))
         .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(400));
+  }
+
+  @ParameterizedTest(name = "{0} on {1}")
+  @CsvSource(delimiter = '|', value = {
+      "events | involvedObject.kind=Pod,involvedObject.name=p,type=Warning | true",
+      "events | involvedObject.kind=Node                                  | false",
+      "events | reason=BackOff,source=                                    | true",
+      "pods   | spec.nodeName=n1,status.podIP=10.0.0.1                    | true",
+      "pods   | spec.nodeName=n2                                          | false",
+      "pods   | spec.hostNetwork=false,spec.schedulerName=                | true"})
+  void theCachedViewAnswersAsTheWholeObject(String resource, String selector, boolean matches)
+      throws Exception {
+    ResourceType t = ResourceTypes.builtIns().stream()
+        .filter(x -> x.resource().equals(resource)).findFirst().orElseThrow();
+    ObjectNode o = (ObjectNode) JSON.readTree(resource.equals("events")
+        ? "{\"metadata\":{\"name\":\"e\",\"namespace\":\"ns\"},\"type\":\"Warning\","
+            + "\"reason\":\"BackOff\",\"message\":\"long text\",\"involvedObject\":"
+            + "{\"kind\":\"Pod\",\"name\":\"p\",\"namespace\":\"ns\"}}"
+        : "{\"metadata\":{\"name\":\"p\",\"namespace\":\"ns\",\"annotations\":{\"a\":\"b\"}},"
+            + "\"spec\":{\"nodeName\":\"n1\",\"hostNetwork\":false,\"containers\":[{\"name\":"
+            + "\"c\",\"image\":\"i\"}]},\"status\":{\"podIP\":\"10.0.0.1\"}}");
+    ObjectNode view = Selectors.selectableView(o);
+
+    assertThat(Selectors.fields(t, selector).test(o)).isEqualTo(matches);
+    assertThat(Selectors.fields(t, selector).test(view)).isEqualTo(matches);
+    assertThat(view.path("spec").has("containers")).isFalse();
+    assertThat(view.has("message")).isFalse();
+    assertThat(view.path("metadata").has("annotations")).isFalse();
   }
 
   @org.junit.jupiter.api.Test
