@@ -65,14 +65,12 @@ class CrdIT {
   @TempDir
   static Path dir;
   static LocalCluster cluster;
-  static RestClient[] api = new RestClient[3];
+  static RestClient[] api;
 
   @BeforeAll
   static void start() throws Exception {
     cluster = LocalCluster.startWithApi(dir);
-    for (int i = 0; i < 3; i++) {
-      api[i] = cluster.admin(i);
-    }
+    api = cluster.admins();
     cluster.awaitApiReady();
     RestClient.Reply created = api[0].post(CRDS, WIDGETS_CRD);
     assertThat(created.code()).as(created.body()).isEqualTo(201);

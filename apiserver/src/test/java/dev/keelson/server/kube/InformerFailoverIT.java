@@ -50,18 +50,14 @@ class InformerFailoverIT {
   @TempDir
   static Path dir;
   static LocalCluster cluster;
-  static RestClient[] api = new RestClient[3];
+  static RestClient[] api;
   static TcpFailoverProxy proxy;
 
   @BeforeAll
   static void start() throws Exception {
     cluster = LocalCluster.startWithApi(dir);
-    for (int i = 0; i < 3; i++) {
-      api[i] = new RestClient(cluster.apiUrl(i), cluster.pki().ca().certificate(),
-          cluster.pki().admin());
-    }
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-        .until(() -> api[0].get("/api/v1/namespaces/default").code() == 200);
+    api = cluster.admins();
+    cluster.awaitApiReady();
     List<InetSocketAddress> backends = new java.util.ArrayList<>();
     for (int i = 0; i < 3; i++) {
       backends.add(new InetSocketAddress("127.0.0.1",

@@ -22,15 +22,12 @@ class MasterEndpointsIT {
   @TempDir
   static Path dir;
   static LocalCluster cluster;
-  static RestClient[] api = new RestClient[3];
+  static RestClient[] api;
 
   @BeforeAll
   static void start() throws Exception {
     cluster = LocalCluster.startWithApi(dir);
-    for (int i = 0; i < 3; i++) {
-      api[i] = new RestClient(cluster.apiUrl(i), cluster.pki().ca().certificate(),
-          cluster.pki().admin());
-    }
+    api = cluster.admins();
   }
 
   @AfterAll

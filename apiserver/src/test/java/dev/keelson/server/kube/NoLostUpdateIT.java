@@ -1,14 +1,12 @@
 package dev.keelson.server.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keelson.server.testing.LocalCluster;
 import dev.keelson.server.testing.RestClient;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -35,17 +33,13 @@ class NoLostUpdateIT {
   @TempDir
   static Path dir;
   static LocalCluster cluster;
-  static RestClient[] api = new RestClient[3];
+  static RestClient[] api;
 
   @BeforeAll
   static void start() throws Exception {
     cluster = LocalCluster.startWithApi(dir);
-    for (int i = 0; i < 3; i++) {
-      api[i] = new RestClient(cluster.apiUrl(i), cluster.pki().ca().certificate(),
-          cluster.pki().admin());
-    }
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-        .until(() -> api[0].get("/api/v1/namespaces/default").code() == 200);
+    api = cluster.admins();
+    cluster.awaitApiReady();
   }
 
   @AfterAll

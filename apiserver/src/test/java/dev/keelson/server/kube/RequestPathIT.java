@@ -1,7 +1,6 @@
 package dev.keelson.server.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keelson.admission.AdmissionChain;
@@ -42,14 +41,12 @@ class RequestPathIT {
   @BeforeAll
   static void start() throws Exception {
     cluster = LocalCluster.startWithApi(dir);
-    admin = new RestClient(cluster.apiUrl(0), cluster.pki().ca().certificate(),
-        cluster.pki().admin());
+    admin = cluster.admin(0);
     anonymous = new RestClient(cluster.apiUrl(0), cluster.pki().ca().certificate(), null);
     IssuedCert janeCert = cluster.pki().ca().issueClient("jane", List.of("dev"),
         Duration.ofHours(1));
     jane = new RestClient(cluster.apiUrl(0), cluster.pki().ca().certificate(), janeCert);
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-        .until(() -> admin.get("/api/v1/namespaces/default").code() == 200);
+    cluster.awaitApiReady();
   }
 
   @AfterEach

@@ -1,13 +1,11 @@
 package dev.keelson.server.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keelson.server.testing.LocalCluster;
 import dev.keelson.server.testing.RestClient;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,10 +31,8 @@ class RestBadInputIT {
   @BeforeAll
   static void start() throws Exception {
     cluster = LocalCluster.startWithApi(dir);
-    api = new RestClient(cluster.apiUrl(0), cluster.pki().ca().certificate(),
-        cluster.pki().admin());
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-        .until(() -> api.get("/api/v1/namespaces/default").code() == 200);
+    api = cluster.admin(0);
+    cluster.awaitApiReady();
     assertThat(api.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"bad\"}}").code())
         .isEqualTo(201);
     assertThat(api.post(CMS, "{\"metadata\":{\"name\":\"keep\"},\"data\":{\"a\":\"1\"}}").code())

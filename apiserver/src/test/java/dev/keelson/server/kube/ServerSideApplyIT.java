@@ -32,14 +32,12 @@ class ServerSideApplyIT {
   @TempDir
   static Path dir;
   static LocalCluster cluster;
-  static RestClient[] api = new RestClient[3];
+  static RestClient[] api;
 
   @BeforeAll
   static void start() throws Exception {
     cluster = LocalCluster.startWithApi(dir);
-    for (int i = 0; i < 3; i++) {
-      api[i] = cluster.admin(i);
-    }
+    api = cluster.admins();
     cluster.awaitApiReady();
   }
 

@@ -79,6 +79,15 @@ public final class LocalCluster implements Cluster {
     return new RestClient(apiUrl(i), pki.ca().certificate(), pki.admin());
   }
 
+  /** The admin's REST clients of every master, by index. */
+  public RestClient[] admins() {
+    RestClient[] out = new RestClient[masters.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = admin(i);
+    }
+    return out;
+  }
+
   /** Waits (60 s at most) until every master serves the API with its bootstrap namespaces. */
   public void awaitApiReady() {
     org.awaitility.Awaitility.await("bootstrap namespaces on every master")
