@@ -65,6 +65,8 @@ public final class ApiHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
   /** Largest request body accepted, as kube-apiserver's 3 MiB. */
   static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
+  /** How much of a too large body is read and dropped so that the 413 reaches the client. */
+  private static final long DRAINED_BODY_BYTES = 4L * MAX_BODY_BYTES;
   private static final int WATCH_QUEUE = 1_000;
   private static final String TABLE = "as=Table";
 
@@ -672,20 +674,36 @@ public final class ApiHandler extends Handler.Abstract {
     return (semi >= 0 ? ct.substring(0, semi) : ct).trim().toLowerCase();
   }
 
+  /**
+   * The request body, at most {@value #MAX_BODY_BYTES} bytes; 413 beyond. A body a little over the
+   * limit is read to its end and dropped before the answer, so the client, still sending, reads
+   * the 413 instead of a connection reset; a far larger one is not (the connection closes).
+   */
   private static byte[] readBody(Request req) {
     long declared = req.getLength();
-    if (declared > MAX_BODY_BYTES) {
-      throw ApiException.tooLarge("Request entity too large: limit is " + MAX_BODY_BYTES);
-    }
     try (InputStream in = Content.Source.asInputStream(req)) {
+      if (declared > MAX_BODY_BYTES) {
+        throw tooLarge(in, declared);
+      }
       byte[] b = in.readNBytes(MAX_BODY_BYTES + 1);
       if (b.length > MAX_BODY_BYTES) {
-        throw ApiException.tooLarge("Request entity too large: limit is " + MAX_BODY_BYTES);
+        throw tooLarge(in, -1);
       }
       return b;
     } catch (IOException e) {
       throw ApiException.badRequest("could not read the request body: " + e.getMessage());
     }
+  }
+
+  private static ApiException tooLarge(InputStream in, long declared) throws IOException {
+    if (declared <= DRAINED_BODY_BYTES) {
+      long left = DRAINED_BODY_BYTES;
+      long n;
+      while (left > 0 && (n = in.skip(left)) > 0) {
+        left -= n;
+      }
+    }
+    return ApiException.tooLarge("Request entity too large: limit is " + MAX_BODY_BYTES);
   }
 
   private JsonNode parse(byte[] body, String ct) {
