@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
  *   ca.crt      ca.key       CN=keelson-ca, 10 years: trusted by apiserver and clients
  *   server.crt  server.key   CN=keelson-apiserver, 1 year, serverAuth, SANs below
  *   admin.crt   admin.key    CN=keelson-admin, O=system:masters, 1 year, clientAuth
+ *   sa.key      sa.pub       EC P-256 pair that signs and verifies service-account tokens
  * </pre>
  *
  * <p>{@link #ensure} is idempotent: it creates what is missing and leaves every file that is
@@ -62,18 +64,23 @@ public final class LocalPki {
   private static final String SERVER_KEY = "server.key";
   private static final String ADMIN_CERT = "admin.crt";
   private static final String ADMIN_KEY = "admin.key";
+  private static final String SA_KEY = "sa.key";
+  private static final String SA_PUB = "sa.pub";
   private static final Logger LOG = LoggerFactory.getLogger(LocalPki.class);
 
   private final Path dir;
   private final CertificateAuthority ca;
   private final IssuedCert server;
   private final IssuedCert admin;
+  private final KeyPair serviceAccountKey;
 
-  private LocalPki(Path dir, CertificateAuthority ca, IssuedCert server, IssuedCert admin) {
+  private LocalPki(Path dir, CertificateAuthority ca, IssuedCert server, IssuedCert admin,
+      KeyPair serviceAccountKey) {
     this.dir = dir;
     this.ca = ca;
     this.server = server;
     this.admin = admin;
+    this.serviceAccountKey = serviceAccountKey;
   }
 
   /**
@@ -122,7 +129,41 @@ public final class LocalPki {
       admin.write(dir.resolve(ADMIN_CERT), dir.resolve(ADMIN_KEY));
       LOG.info("issued admin client certificate {}", dir.resolve(ADMIN_CERT));
     }
-    return new LocalPki(dir, ca, server, admin);
+    return new LocalPki(dir, ca, server, admin, ensureServiceAccountKey(dir));
+  }
+
+  /**
+   * The service-account signing pair, created when neither file exists. As with the CA, one file
+   * without the other is an error: a new pair would invalidate every token already issued.
+   */
+  private static KeyPair ensureServiceAccountKey(Path dir) throws IOException {
+    Path key = dir.resolve(SA_KEY);
+    Path pub = dir.resolve(SA_PUB);
+    boolean hasKey = Files.exists(key);
+    boolean hasPub = Files.exists(pub);
+    if (hasKey && hasPub) {
+      return readServiceAccountKey(dir);
+    }
+    if (hasKey || hasPub) {
+      throw new NoSuchFileException((hasKey ? pub : key).toString(), null,
+          "the service-account key pair is incomplete: restore it, or remove " + (hasKey ? key
+              : pub) + " to create a new pair (which invalidates every token of the old one)");
+    }
+    KeyPair pair = Keys.newEcP256();
+    SecureFiles.writePrivate(key, Pem.encode(pair.getPrivate()));
+    SecureFiles.writePublic(pub, Pem.encode(pair.getPublic()));
+    LOG.info("created service-account signing key {}", key);
+    return pair;
+  }
+
+  /** Reads {@code sa.key} and {@code sa.pub} from {@code dir}, checking that they match. */
+  public static KeyPair readServiceAccountKey(Path dir) throws IOException {
+    Path key = dir.resolve(SA_KEY);
+    KeyPair pair = new KeyPair(Pem.readPublicKey(dir.resolve(SA_PUB)), Pem.readPrivateKey(key));
+    if (!Keys.matches(pair.getPrivate(), pair.getPublic())) {
+      throw new IllegalArgumentException(key + " and " + dir.resolve(SA_PUB) + " do not match");
+    }
+    return pair;
   }
 
   private static CertificateAuthority ensureCa(Path dir, Clock clock) throws IOException {
@@ -255,6 +296,11 @@ public final class LocalPki {
   /** The apiserver's certificate and key. */
   public IssuedCert server() {
     return server;
+  }
+
+  /** The pair that signs and verifies service-account tokens. */
+  public KeyPair serviceAccountKey() {
+    return serviceAccountKey;
   }
 
   /** The admin client certificate ({@code system:masters}) and key. */

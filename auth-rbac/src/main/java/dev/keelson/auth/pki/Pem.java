@@ -8,11 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
@@ -57,6 +59,27 @@ public final class Pem {
     } catch (PemGenerationException e) {
       throw new IllegalArgumentException("cannot encode private key as PKCS#8", e);
     }
+  }
+
+  /** The key as one {@code -----BEGIN PUBLIC KEY-----} (X.509 SubjectPublicKeyInfo) block. */
+  public static String encode(PublicKey key) {
+    return write(key);
+  }
+
+  /** The first public key in {@code file}. */
+  public static PublicKey readPublicKey(Path file) throws IOException {
+    String pem = Files.readString(file, StandardCharsets.US_ASCII);
+    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+      for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+        if (o instanceof SubjectPublicKeyInfo info) {
+          return new JcaPEMKeyConverter().getPublicKey(info);
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": malformed PEM public key: " + e.getMessage(),
+          e);
+    }
+    throw new IllegalArgumentException(file + ": no public key in it");
   }
 
   /** The first certificate in {@code file}. */

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LocalPkiTest {
   private static final List<String> FILES =
-      List.of("ca.crt", "ca.key", "server.crt", "server.key", "admin.crt", "admin.key");
+      List.of("ca.crt", "ca.key", "server.crt", "server.key", "admin.crt", "admin.key",
+          "sa.key", "sa.pub");
   /** A time no file written by a test has, so an unchanged mtime proves "not rewritten". */
   private static final FileTime MARK = FileTime.from(Instant.parse("2001-01-01T00:00:00Z"));
 
@@ -66,6 +67,22 @@ class LocalPkiTest {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(key))))
           .as(key).isEqualTo("rw-------");
     }
+  }
+
+  @Test
+  void theServiceAccountKeyPairIsCreatedOnceAndKeptAfterwards() throws Exception {
+    LocalPki first = LocalPki.ensure(dir, List.of(), List.of());
+    assertThat(Files.getPosixFilePermissions(dir.resolve("sa.key")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    LocalPki second = LocalPki.ensure(dir, List.of(), List.of());
+    assertThat(second.serviceAccountKey().getPublic())
+        .isEqualTo(first.serviceAccountKey().getPublic());
+    assertThat(LocalPki.readServiceAccountKey(dir).getPublic())
+        .isEqualTo(first.serviceAccountKey().getPublic());
+
+    Files.delete(dir.resolve("sa.pub"));
+    assertThatThrownBy(() -> LocalPki.ensure(dir, List.of(), List.of()))
+        .isInstanceOf(NoSuchFileException.class).hasMessageContaining("invalidates every token");
   }
 
   @Test
