@@ -3,6 +3,14 @@ package dev.keelson.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keelson.admission.AdmissionChain;
 import dev.keelson.api.cache.WatchCache;
+import dev.keelson.api.cache.CachedObject;
+import dev.keelson.api.registry.ApiException;
+import dev.keelson.api.registry.ResourceType;
+import dev.keelson.auth.authn.AuthenticationChain;
+import dev.keelson.auth.authn.Authenticator;
+import dev.keelson.auth.authn.ServiceAccountTokens;
+import dev.keelson.auth.authn.TokenFileAuthenticator;
+import dev.keelson.auth.authn.X509Authenticator;
 import dev.keelson.auth.authz.Authorizer;
 import dev.keelson.api.controller.MasterEndpoints;
 import dev.keelson.api.controller.NamespaceController;
@@ -22,6 +30,11 @@ import dev.keelson.auth.pki.KeyStores;
 import dev.keelson.store.raft.RaftNode;
 import dev.keelson.watch.WatchHub;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
@@ -43,7 +56,31 @@ public final class KubeApi implements AutoCloseable {
 
   /** Where and how to serve. */
   public record Config(InetSocketAddress address, IssuedCert serving, X509Certificate clientCa,
-      int maxThreads) {}
+      int maxThreads, Security security) {
+    /** With {@link Security#secure secure} defaults and no service-account tokens. */
+    public Config(InetSocketAddress address, IssuedCert serving, X509Certificate clientCa,
+        int maxThreads) {
+      this(address, serving, clientCa, maxThreads, Security.secure(null));
+    }
+  }
+
+  /**
+   * Who may call the API.
+   *
+   * @param anonymous whether requests without credentials run as {@code system:anonymous}
+   *     (otherwise they get 401, except on health and version paths)
+   * @param tokenAuthFile a static token CSV ({@code --token-auth-file}), or null
+   * @param serviceAccountKey the pair all masters sign and verify service-account tokens
+   *     with, or null for no service-account tokens
+   * @param rbac RBAC authorization; false allows every authenticated request
+   */
+  public record Security(boolean anonymous, Path tokenAuthFile, KeyPair serviceAccountKey,
+      boolean rbac) {
+    /** The defaults: no anonymous access, RBAC. */
+    public static Security secure(KeyPair serviceAccountKey) {
+      return new Security(false, null, serviceAccountKey, true);
+    }
+  }
 
   private final WatchCache cache;
   private final ApiServer server;
@@ -101,6 +138,7 @@ public final class KubeApi implements AutoCloseable {
             cache::watcherCount);
     ApiHandler handler = new ApiHandler(id, types, registry, json, clock, health, metrics,
         scheduler, watchExecutor);
+    authentication(handler, config.security(), registry, types, clock);
     ApiServer server;
     try {
       server = ApiServer.start(config.address(),
@@ -143,9 +181,53 @@ public final class KubeApi implements AutoCloseable {
     return new KubeApi(cache, server, scheduler, watchExecutor, crds, handler, registry);
   }
 
+  /** Client certificates, then static tokens, then service-account tokens. */
+  private static void authentication(ApiHandler handler, Security sec, Registry registry,
+      ResourceTypes types, Clock clock) throws java.io.IOException {
+    List<Authenticator> tokens = new ArrayList<>();
+    if (sec.tokenAuthFile() != null) {
+      tokens.add(TokenFileAuthenticator.read(sec.tokenAuthFile()));
+    }
+    ServiceAccountTokens sa = null;
+    if (sec.serviceAccountKey() != null) {
+      ResourceType accounts = types.find("", "v1", "serviceaccounts").orElseThrow();
+      sa = new ServiceAccountTokens(sec.serviceAccountKey(),
+          ServiceAccountTokens.DEFAULT_ISSUER, List.of(), clock,
+          (ns, name) -> accountUid(registry, accounts, ns, name));
+    }
+    List<Authenticator> chain = new ArrayList<>();
+    chain.add(new X509Authenticator());
+    chain.addAll(tokens);
+    if (sa != null) {
+      chain.add(sa);
+    }
+    handler.setAuthentication(new AuthenticationChain(chain, sec.anonymous()), tokens, sa);
+  }
+
+  /**
+   * A service account's uid: from this master's cache, else (an account created an instant ago
+   * on another master) from a quorum read.
+   */
+  private static Optional<String> accountUid(Registry registry, ResourceType accounts,
+      String ns, String name) {
+    CachedObject o = registry.cache().get(accounts.key(ns, name));
+    if (o != null) {
+      return Optional.of(o.object().path("metadata").path("uid").asText(""));
+    }
+    try {
+      return Optional.of(registry.get(accounts, ns, name, null).path("metadata").path("uid")
+          .asText(""));
+    } catch (ApiException e) {
+      if (e.code() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
   /** Who may do what (allows everything until RBAC is configured). */
   public void setAuthorizer(Authorizer a) {
-    handler.setAuthorizer(a);
+    handler.setAuthorizer(a, dev.keelson.auth.authz.RuleReviewer.NONE);
   }
 
   /** The admission plugins every write goes through (none by default). */

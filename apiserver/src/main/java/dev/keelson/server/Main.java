@@ -2,11 +2,14 @@ package dev.keelson.server;
 
 import dev.keelson.api.KubeApi;
 import dev.keelson.auth.pki.IssuedCert;
+import dev.keelson.auth.pki.LocalPki;
 import dev.keelson.auth.pki.Pem;
 import dev.keelson.store.raft.RaftConfig;
 import dev.keelson.watch.WatchConfig;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -86,6 +89,20 @@ public final class Main implements Runnable {
             + "certificate), as `keelson pki` writes them.")
     Path pkiDir;
 
+    @Option(names = "--token-auth-file", paramLabel = "FILE",
+        description = "Static bearer tokens, one CSV line each: token,user,uid[,\"group1,"
+            + "group2\"] (as kube-apiserver's).")
+    Path tokenAuthFile;
+
+    @Option(names = "--anonymous-auth", defaultValue = "false", arity = "0..1",
+        description = "Serve requests without credentials as system:anonymous (default: "
+            + "${DEFAULT-VALUE}: they get 401, except /livez, /readyz, /healthz and /version).")
+    boolean anonymousAuth;
+
+    @Option(names = "--authorization-mode", defaultValue = "RBAC",
+        description = "RBAC or AlwaysAllow (default: ${DEFAULT-VALUE}).")
+    String authorizationMode;
+
     @Option(names = "--api-threads", defaultValue = "64",
         description = "Most threads serving the Kubernetes API (default: ${DEFAULT-VALUE}).")
     int apiThreads;
@@ -103,12 +120,25 @@ public final class Main implements Runnable {
           throw new CommandLine.ParameterException(new CommandLine(this),
               "--api-address needs --pki-dir");
         }
+        if (!authorizationMode.equals("RBAC") && !authorizationMode.equals("AlwaysAllow")) {
+          throw new CommandLine.ParameterException(new CommandLine(this),
+              "--authorization-mode must be RBAC or AlwaysAllow, got " + authorizationMode);
+        }
         int colon = apiAddress.lastIndexOf(':');
+        KeyPair saKey = null;
+        if (Files.exists(pkiDir.resolve("sa.key")) || Files.exists(pkiDir.resolve("sa.pub"))) {
+          saKey = LocalPki.readServiceAccountKey(pkiDir);
+        } else {
+          System.err.println("no sa.key/sa.pub in " + pkiDir + ": service-account tokens are "
+              + "off (keelson pki creates them)");
+        }
         KubeApi.Config api = new KubeApi.Config(
             new InetSocketAddress(apiAddress.substring(0, colon),
                 Integer.parseInt(apiAddress.substring(colon + 1))),
             IssuedCert.read(pkiDir.resolve("server.crt"), pkiDir.resolve("server.key")),
-            Pem.readCertificate(pkiDir.resolve("ca.crt")), apiThreads);
+            Pem.readCertificate(pkiDir.resolve("ca.crt")), apiThreads,
+            new KubeApi.Security(anonymousAuth, tokenAuthFile, saKey,
+                authorizationMode.equals("RBAC")));
         master = Master.start(config, grpcThreads, WatchConfig.defaults(), api);
       } else {
         master = Master.start(config, grpcThreads);

@@ -6,12 +6,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.keelson.auth.authn.AuthenticationException;
+import dev.keelson.auth.authn.AuthenticationChain;
 import dev.keelson.auth.authn.Authenticator;
+import dev.keelson.auth.authn.ServiceAccountTokens;
+import dev.keelson.auth.authn.Impersonation;
 import dev.keelson.auth.authn.Credentials;
 import dev.keelson.auth.authn.UserInfo;
 import dev.keelson.auth.authn.X509Authenticator;
 import dev.keelson.auth.authz.Attributes;
 import dev.keelson.auth.authz.Authorizer;
+import dev.keelson.auth.authz.RuleReviewer;
 import java.security.cert.X509Certificate;
 import org.eclipse.jetty.io.EndPoint;
 import dev.keelson.api.cache.CacheEvent;
@@ -42,6 +46,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -85,9 +90,13 @@ public final class ApiHandler extends Handler.Abstract {
   private final ScheduledExecutorService scheduler;
   private final java.util.concurrent.Executor watchExecutor;
   private final KubeProtobuf protobuf = KubeProtobuf.load();
-  /** Tried in order; the first that knows the credentials says who the user is. */
-  private final List<Authenticator> authenticators = List.of(new X509Authenticator());
+  /** Who is asking: client certificates only, anonymous on, until KubeApi sets the chain. */
+  private volatile AuthenticationChain authentication = new AuthenticationChain(
+      List.of(new X509Authenticator()), true);
   private volatile Authorizer authorizer = Authorizer.ALWAYS_ALLOW;
+  private volatile RuleReviewer ruleReviewer = RuleReviewer.NONE;
+  private volatile Reviews.Security reviewSecurity = Reviews.Security.NONE;
+  private final Reviews reviews;
   private final KnownFields knownFields = new KnownFields(protobuf);
 
   public ApiHandler(String nodeId, ResourceTypes types, Registry registry, ObjectMapper json,
@@ -107,11 +116,25 @@ public final class ApiHandler extends Handler.Abstract {
     this.metrics = metrics;
     this.scheduler = scheduler;
     this.watchExecutor = watchExecutor;
+    this.reviews = new Reviews(json, () -> authorizer, () -> ruleReviewer, () -> reviewSecurity,
+        registry, types.find("", "v1", "serviceaccounts").orElseThrow());
   }
 
-  /** Replaces the authorizer (RBAC, issue 7). */
-  public void setAuthorizer(Authorizer a) {
+  /**
+   * Replaces the authentication chain; {@code tokenAuthenticators} are what TokenReviews
+   * consult besides {@code serviceAccounts}, which also signs TokenRequests (null: none).
+   */
+  public void setAuthentication(AuthenticationChain a, List<Authenticator> tokenAuthenticators,
+      ServiceAccountTokens serviceAccounts) {
+    this.authentication = a;
+    this.reviewSecurity = new Reviews.Security(List.copyOf(tokenAuthenticators),
+        serviceAccounts);
+  }
+
+  /** Replaces the authorizer, and what lists a user's rules for SelfSubjectRulesReviews. */
+  public void setAuthorizer(Authorizer a, RuleReviewer rules) {
     this.authorizer = a;
+    this.ruleReviewer = rules;
   }
 
   @Override
@@ -122,7 +145,7 @@ public final class ApiHandler extends Handler.Abstract {
     String[] verbAndResource = {method.toLowerCase(), ""};
     try {
       // authentication first: who is asking (anonymous if nobody says)
-      request.setAttribute(USER, authenticate(request));
+      request.setAttribute(USER, authenticate(request, path));
       Fields query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
       if (!route(request, response, callback, path, method, query, verbAndResource)) {
         throw ApiException.notFound("the server could not find the requested resource");
@@ -242,6 +265,19 @@ public final class ApiHandler extends Handler.Abstract {
       return true;
     }
     String[] tail = java.util.Arrays.copyOfRange(segs, rest, segs.length);
+    Reviews.Target review = Reviews.match(group, version, tail);
+    if (review != null) {
+      verbAndResource[0] = "create";
+      verbAndResource[1] = review.kind().resource();
+      if (!method.equals("POST")) {
+        throw ApiException.methodNotAllowed("the server does not allow this method on the "
+            + "requested resource");
+      }
+      authorize(Reviews.access(review, userOf(req)));
+      send(res, cb, 201, reviews.answer(review, userOf(req),
+          readObject(req, WriteOptions.DEFAULT)), accept);
+      return true;
+    }
     Target t = Target.parse(types, group, version, tail);
     if (t == null) {
       return false;
@@ -476,26 +512,50 @@ public final class ApiHandler extends Handler.Abstract {
 
   private static final String USER = "keelson.user";
 
-  /** The request's user: from its verified client certificate, else anonymous. */
-  private UserInfo authenticate(Request req) {
+  /**
+   * The request's user: from its verified client certificate or its bearer token (the
+   * authentication chain; 401 if refused), then, if the request asks for it and that user may,
+   * the user it impersonates.
+   */
+  private UserInfo authenticate(Request req, String path) {
     List<X509Certificate> chain = List.of();
     if (req.getAttribute(EndPoint.SslSessionData.ATTRIBUTE)
         instanceof EndPoint.SslSessionData ssl && ssl.peerCertificates() != null) {
       chain = List.of(ssl.peerCertificates());
     }
     Credentials c = new Credentials(chain, req.getHeaders().get(HttpHeader.AUTHORIZATION));
-    for (Authenticator a : authenticators) {
-      try {
-        java.util.Optional<UserInfo> u = a.authenticate(c);
-        if (u.isPresent()) {
-          return u.get();
-        }
-      } catch (AuthenticationException e) {
-        throw new ApiException(401, "Unauthorized", "Unauthorized", null, null, null,
-            List.of(), 0);
-      }
+    UserInfo user;
+    try {
+      user = authentication.authenticate(c, path);
+    } catch (AuthenticationException e) {
+      LOG.debug("[{}] {} {}: 401, {}", nodeId, req.getMethod(), path, e.getMessage());
+      throw new ApiException(401, "Unauthorized", "Unauthorized", null, null, null,
+          List.of(), 0);
     }
-    return UserInfo.ANONYMOUS;
+    HttpFields h = req.getHeaders();
+    java.util.Optional<Impersonation> imp;
+    try {
+      imp = Impersonation.of(new Impersonation.Headers() {
+        @Override
+        public Iterable<String> names() {
+          return h.getFieldNamesCollection();
+        }
+
+        @Override
+        public List<String> values(String name) {
+          return h.getValuesList(name);
+        }
+      });
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+    if (imp.isEmpty()) {
+      return user;
+    }
+    for (Attributes a : imp.get().checks(user)) {
+      authorize(a);
+    }
+    return imp.get().asUser();
   }
 
   private static UserInfo userOf(Request req) {

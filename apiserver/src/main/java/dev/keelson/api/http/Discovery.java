@@ -46,6 +46,9 @@ final class Discovery {
         g.computeIfAbsent(t.group(), k -> new LinkedHashSet<>()).add(t.version());
       }
     }
+    for (Reviews.Kind k : Reviews.KINDS) {
+      g.computeIfAbsent(k.group(), x -> new LinkedHashSet<>()).add("v1");
+    }
     return g;
   }
 
@@ -86,7 +89,8 @@ final class Discovery {
   /** {@code /api/v1} or {@code /apis/<group>/<version>}; null if nothing is served there. */
   ObjectNode resourceList(String group, String version) {
     List<ResourceType> ts = types.of(group, version);
-    if (ts.isEmpty()) {
+    List<Reviews.Kind> reviews = reviews(group, version);
+    if (ts.isEmpty() && reviews.isEmpty()) {
       return null;
     }
     ObjectNode o = json.createObjectNode();
@@ -125,8 +129,32 @@ final class Discovery {
         s.put("kind", "Scale");
         strings(s.putArray("verbs"), List.of("get", "patch", "update"));
       }
+      if (t.group().isEmpty() && t.resource().equals("serviceaccounts")) {
+        ObjectNode s = rs.addObject();
+        s.put("name", "serviceaccounts/token");
+        s.put("singularName", "");
+        s.put("namespaced", true);
+        s.put("group", Reviews.AUTHN);
+        s.put("version", "v1");
+        s.put("kind", "TokenRequest");
+        strings(s.putArray("verbs"), List.of("create"));
+      }
+    }
+    for (Reviews.Kind k : reviews) {
+      ObjectNode r = rs.addObject();
+      r.put("name", k.resource());
+      r.put("singularName", k.kind().toLowerCase());
+      r.put("namespaced", k.namespaced());
+      r.put("kind", k.kind());
+      strings(r.putArray("verbs"), List.of("create"));
     }
     return o;
+  }
+
+  /** The review resources of one group-version (create-only, see {@link Reviews}). */
+  private static List<Reviews.Kind> reviews(String group, String version) {
+    return version.equals("v1")
+        ? Reviews.KINDS.stream().filter(k -> k.group().equals(group)).toList() : List.of();
   }
 
   /** Aggregated discovery of the core group ({@code core}) or of every other group. */
@@ -187,6 +215,26 @@ final class Discovery {
           k.put("kind", "Scale");
           strings(s.putArray("verbs"), List.of("get", "patch", "update"));
         }
+        if (t.group().isEmpty() && t.resource().equals("serviceaccounts")) {
+          ObjectNode s = subs.addObject();
+          s.put("subresource", "token");
+          ObjectNode k = s.putObject("responseKind");
+          k.put("group", Reviews.AUTHN);
+          k.put("version", "v1");
+          k.put("kind", "TokenRequest");
+          strings(s.putArray("verbs"), List.of("create"));
+        }
+      }
+      for (Reviews.Kind rk : reviews(name, v)) {
+        ObjectNode r = rs.addObject();
+        r.put("resource", rk.resource());
+        ObjectNode kind = r.putObject("responseKind");
+        kind.put("group", rk.group());
+        kind.put("version", "v1");
+        kind.put("kind", rk.kind());
+        r.put("scope", rk.namespaced() ? "Namespaced" : "Cluster");
+        r.put("singularResource", rk.kind().toLowerCase());
+        strings(r.putArray("verbs"), List.of("create"));
       }
       ver.put("freshness", "Current");
     }

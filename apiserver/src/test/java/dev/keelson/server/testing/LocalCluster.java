@@ -17,6 +17,7 @@ public final class LocalCluster implements Cluster {
   /** When set, every master also serves the Kubernetes API (see {@link #startWithApi}). */
   private dev.keelson.auth.pki.LocalPki pki;
   private int[] apiPorts;
+  private dev.keelson.api.KubeApi.Security security;
 
   private LocalCluster(Path dir, int n, UnaryOperator<RaftConfig> tweak) {
     List<RaftConfig.Peer> peers = new ArrayList<>();
@@ -56,9 +57,21 @@ public final class LocalCluster implements Cluster {
    * with a CA and an admin client certificate in {@code dir/pki}.
    */
   public static LocalCluster startWithApi(Path dir) throws Exception {
+    return startWithApi(dir, pki -> dev.keelson.api.KubeApi.Security.secure(
+        pki.serviceAccountKey()));
+  }
+
+  /**
+   * As {@link #startWithApi(Path)}, with the security settings {@code security} makes from the
+   * cluster's certificates (a token file, anonymous access, ...).
+   */
+  public static LocalCluster startWithApi(Path dir, java.util.function.Function<
+      dev.keelson.auth.pki.LocalPki, dev.keelson.api.KubeApi.Security> security)
+      throws Exception {
     LocalCluster c = new LocalCluster(dir, 3, UnaryOperator.identity());
     c.pki = dev.keelson.auth.pki.LocalPki.ensure(dir.resolve("pki"), List.of(),
         List.of("127.0.0.1"));
+    c.security = security.apply(c.pki);
     c.apiPorts = new int[3];
     for (int i = 0; i < 3; i++) {
       c.apiPorts[i] = Ports.free();
@@ -142,7 +155,7 @@ public final class LocalCluster implements Cluster {
     if (masters[i] == null && apiPorts != null) {
       masters[i] = Master.start(configs.get(i), 2, watch, new dev.keelson.api.KubeApi.Config(
           new java.net.InetSocketAddress("127.0.0.1", apiPorts[i]), pki.server(),
-          pki.ca().certificate(), 16));
+          pki.ca().certificate(), 16, security));
     } else if (masters[i] == null) {
       masters[i] = Master.start(configs.get(i), 2, watch);
     }

@@ -3,7 +3,11 @@ package dev.keelson.auth.authn;
 import java.util.List;
 import java.util.Map;
 
-/** Who made a request, as Kubernetes names users: name, uid, groups and extra attributes. */
+/**
+ * Who made a request, as Kubernetes names users: name, uid, groups and extra attributes. The
+ * name is empty only in a SubjectAccessReview that asks about groups alone; authenticators
+ * never name a user "".
+ */
 public record UserInfo(String name, String uid, List<String> groups,
     Map<String, List<String>> extra) {
   /** The user of requests that present no credentials. */
@@ -14,7 +18,7 @@ public record UserInfo(String name, String uid, List<String> groups,
       List.of("system:authenticated", "system:masters"), Map.of());
 
   public UserInfo {
-    if (name == null || name.isEmpty()) {
+    if (name == null) {
       throw new IllegalArgumentException("a user needs a name");
     }
     uid = uid == null ? "" : uid;
