@@ -11,7 +11,16 @@ import dev.keelson.auth.authn.Authenticator;
 import dev.keelson.auth.authn.ServiceAccountTokens;
 import dev.keelson.auth.authn.TokenFileAuthenticator;
 import dev.keelson.auth.authn.X509Authenticator;
+import dev.keelson.api.rbac.RbacController;
+import dev.keelson.api.rbac.RbacHooks;
+import dev.keelson.auth.authn.UserInfo;
 import dev.keelson.auth.authz.Authorizer;
+import dev.keelson.auth.authz.RuleReviewer;
+import dev.keelson.auth.rbac.EscalationGuard;
+import dev.keelson.auth.rbac.PolicyRule;
+import dev.keelson.auth.rbac.RbacAuthorizer;
+import dev.keelson.auth.rbac.UserRules;
+import java.util.concurrent.atomic.AtomicReference;
 import dev.keelson.api.controller.MasterEndpoints;
 import dev.keelson.api.controller.NamespaceController;
 import dev.keelson.api.crd.CrdController;
@@ -87,12 +96,15 @@ public final class KubeApi implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final ExecutorService watchExecutor;
   private final CrdController crds;
+  private final RbacController rbac;
 
   private final ApiHandler handler;
   private final Registry registry;
 
   private KubeApi(WatchCache cache, ApiServer server, ScheduledExecutorService scheduler,
-      ExecutorService watchExecutor, CrdController crds, ApiHandler handler, Registry registry) {
+      ExecutorService watchExecutor, CrdController crds, RbacController rbac, ApiHandler handler,
+      Registry registry) {
+    this.rbac = rbac;
     this.handler = handler;
     this.registry = registry;
     this.cache = cache;
@@ -113,6 +125,9 @@ public final class KubeApi implements AutoCloseable {
     Registry registry = new Registry(storage, cache, json, clock);
     registry.addHooks(new CrdHooks());
     registry.addHooks(new CustomResourceHooks(types, cache));
+    AtomicReference<EscalationGuard> escalation = new AtomicReference<>();
+    registry.addHooks(new RbacHooks(escalation::get));
+    RbacController rbac = new RbacController(id, registry, types, node::isLeaderReady);
     AtomicInteger n = new AtomicInteger();
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "api-timer-" + id);
@@ -130,7 +145,8 @@ public final class KubeApi implements AutoCloseable {
         .check("watch-cache", true, () -> cache.revision() > 0)
         .check("informer-sync", true, () -> cache.revision() > 0)
         .check("poststarthook/bootstrap-namespaces", true, () -> NamespaceController.BOOTSTRAP
-            .stream().allMatch(ns -> cache.get("/registry/core/namespaces/" + ns) != null));
+            .stream().allMatch(ns -> cache.get("/registry/core/namespaces/" + ns) != null))
+        .check("poststarthook/rbac/bootstrap-roles", true, rbac::ready);
     Metrics metrics = new Metrics()
         .gauge("keelson_watch_cache_revision", "Revision the watch cache has reached.",
             cache::revision)
@@ -139,6 +155,11 @@ public final class KubeApi implements AutoCloseable {
     ApiHandler handler = new ApiHandler(id, types, registry, json, clock, health, metrics,
         scheduler, watchExecutor);
     authentication(handler, config.security(), registry, types, clock);
+    if (config.security().rbac()) {
+      RbacAuthorizer authorizer = RbacAuthorizer.of(rbac.rbac());
+      handler.setAuthorizer(authorizer, (user, ns) -> rules(authorizer, user, ns));
+      escalation.set(authorizer.escalationGuard());
+    }
     ApiServer server;
     try {
       server = ApiServer.start(config.address(),
@@ -173,12 +194,28 @@ public final class KubeApi implements AutoCloseable {
         LOG.debug("[{}] namespace controller pass failed", id, e);
       }
     }, 500, 1000, TimeUnit.MILLISECONDS);
+    rbac.start();
     // every master serves the custom types its own cache defines; the leader writes status
     CrdController crds = new CrdController(id, registry, types, clock, node::isLeaderReady)
         .start();
     LOG.info("[{}] Kubernetes API listening on https://{}:{}", id,
         config.address().getHostString(), server.port());
-    return new KubeApi(cache, server, scheduler, watchExecutor, crds, handler, registry);
+    return new KubeApi(cache, server, scheduler, watchExecutor, crds, rbac, handler, registry);
+  }
+
+  /** A user's RBAC rules as a SelfSubjectRulesReview lists them. */
+  private static RuleReviewer.Rules rules(RbacAuthorizer a, UserInfo user, String ns) {
+    UserRules r = a.rulesFor(user, ns);
+    List<RuleReviewer.ResourceRule> res = new ArrayList<>();
+    for (PolicyRule p : r.resourceRules()) {
+      res.add(new RuleReviewer.ResourceRule(p.verbs(), p.apiGroups(), p.resources(),
+          p.resourceNames()));
+    }
+    List<RuleReviewer.NonResourceRule> non = new ArrayList<>();
+    for (PolicyRule p : r.nonResourceRules()) {
+      non.add(new RuleReviewer.NonResourceRule(p.verbs(), p.nonResourceURLs()));
+    }
+    return new RuleReviewer.Rules(res, non, false, "");
   }
 
   /** Client certificates, then static tokens, then service-account tokens. */
@@ -225,7 +262,10 @@ public final class KubeApi implements AutoCloseable {
     }
   }
 
-  /** Who may do what (allows everything until RBAC is configured). */
+  /**
+   * Replaces who may do what (tests); RBAC's escalation checks on role and binding writes stay
+   * as they were.
+   */
   public void setAuthorizer(Authorizer a) {
     handler.setAuthorizer(a, dev.keelson.auth.authz.RuleReviewer.NONE);
   }
@@ -244,6 +284,7 @@ public final class KubeApi implements AutoCloseable {
     server.stopAccepting(); // first, so the clients of the watches ended below go elsewhere
     scheduler.shutdownNow();
     crds.close();
+    rbac.close();
     cache.close();
     try {
       server.close();

@@ -575,7 +575,8 @@ public final class ApiHandler extends Handler.Abstract {
             + a.apiGroup() + "\"" + (a.namespace().isEmpty() ? " at the cluster scope"
             : " in the namespace \"" + a.namespace() + "\"")
         : who + " cannot " + a.verb() + " path \"" + a.path() + "\"";
-    String msg = (a.resourceRequest() ? a.resource() + (a.name().isEmpty() ? "" : " \""
+    String qualified = a.apiGroup().isEmpty() ? a.resource() : a.resource() + "." + a.apiGroup();
+    String msg = (a.resourceRequest() ? qualified + (a.name().isEmpty() ? "" : " \""
         + a.name() + "\"") + " is forbidden: " : "forbidden: ") + what
         + (d.reason().isEmpty() ? "" : ": " + d.reason());
     throw new ApiException(403, "Forbidden", msg, a.apiGroup(), a.resource(),

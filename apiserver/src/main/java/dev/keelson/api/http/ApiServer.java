@@ -47,6 +47,8 @@ public final class ApiServer implements AutoCloseable {
     ssl.setKeyStorePassword(new String(password));
     ssl.setTrustStore(trustStore);
     ssl.setWantClientAuth(true);
+    // TLS 1.2 or newer only (Jetty would otherwise take what the JDK enables)
+    ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
     ssl.setSniRequired(false);
     HttpConfiguration http = new HttpConfiguration();
     http.setRequestHeaderSize(MAX_HEADER_BYTES);

@@ -32,14 +32,16 @@ public final class Health {
   void serve(String[] segs, Fields q, Response res, Callback cb) {
     String endpoint = segs[0];
     Map<String, BooleanSupplier> checks = endpoint.equals("livez") ? live : ready;
-    if (segs.length == 2) {
-      BooleanSupplier one = checks.get(segs[1]);
+    if (segs.length >= 2) {
+      // one check, whose name may hold slashes: /readyz/poststarthook/rbac/bootstrap-roles
+      String name = String.join("/", java.util.Arrays.copyOfRange(segs, 1, segs.length));
+      BooleanSupplier one = checks.get(name);
       if (one == null) {
         write(res, cb, 404, "404 page not found\n");
         return;
       }
       boolean ok = one.getAsBoolean();
-      write(res, cb, ok ? 200 : 500, ok ? "ok" : "internal server error: " + segs[1]
+      write(res, cb, ok ? 200 : 500, ok ? "ok" : "internal server error: " + name
           + " failed\n");
       return;
     }

@@ -341,6 +341,9 @@ public final class Registry {
         body, null, Part.MAIN, w);
     admit(() -> admission.mutate(adm));
     validate(t, body, null);
+    for (TypeHooks h : hooks) {
+      h.authorize(t, ns, body, null, w.user());
+    }
     admit(() -> admission.validate(adm));
     FieldManager.recordWrite(t, null, body, body, Part.MAIN, w, now());
     if (w.dryRun()) {
@@ -462,6 +465,9 @@ public final class Registry {
     AdmissionRequest adm = admissionRequest(Operation.UPDATE, t, ns, name, next, old, part, w);
     admit(() -> admission.mutate(adm));
     validate(t, next, old);
+    for (TypeHooks h : hooks) {
+      h.authorize(t, ns, next, old, w.user());
+    }
     admit(() -> admission.validate(adm));
     FieldManager.recordWrite(t, old, next, body, part, w, now());
     if (sameObject(old, next)) {

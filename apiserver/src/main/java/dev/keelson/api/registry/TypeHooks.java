@@ -1,6 +1,7 @@
 package dev.keelson.api.registry;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keelson.auth.authn.UserInfo;
 import java.util.List;
 
 /**
@@ -16,4 +17,12 @@ public interface TypeHooks {
   default List<ApiException.Cause> validate(ResourceType t, ObjectNode obj, ObjectNode old) {
     return List.of();
   }
+
+  /**
+   * Refuses (with an {@link ApiException}, 403) a valid write that {@code user} may not make
+   * although RBAC let the request through: RBAC's escalation rules. Called after validation,
+   * before validating admission.
+   */
+  default void authorize(ResourceType t, String namespace, ObjectNode obj, ObjectNode old,
+      UserInfo user) {}
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keelson.admission.AdmissionChain;
+import dev.keelson.api.KubeApi;
 import dev.keelson.admission.AdmissionException;
 import dev.keelson.admission.AdmissionRequest;
 import dev.keelson.auth.authn.UserInfo;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The request path's seams, in order: authentication (client certificate, else anonymous),
  * authorization, mutating admission, validation, validating admission. The plugins here are
- * test ones; the real authorizer and admission plugins come with their issues.
+ * test ones (RBAC has its own IT, {@code AuthIT}); anonymous access is on here, which is not
+ * the default.
  */
 @Timeout(120)
 class RequestPathIT {
@@ -40,7 +42,9 @@ class RequestPathIT {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = LocalCluster.startWithApi(dir);
+    cluster = LocalCluster.startWithApi(dir, pki -> new KubeApi.Security(true, null,
+        pki.serviceAccountKey(), true));
+    cluster.master(0).kubeApi().setAuthorizer(Authorizer.ALWAYS_ALLOW);
     admin = cluster.admin(0);
     anonymous = new RestClient(cluster.apiUrl(0), cluster.pki().ca().certificate(), null);
     IssuedCert janeCert = cluster.pki().ca().issueClient("jane", List.of("dev"),

@@ -32,10 +32,31 @@ public final class RestClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final String base;
   private final HttpClient http;
+  /** Sent with every request (a bearer token, impersonation), name then value. */
+  private final java.util.List<String[]> headers;
+
+  private RestClient(String base, HttpClient http, java.util.List<String[]> headers) {
+    this.base = base;
+    this.http = http;
+    this.headers = headers;
+  }
+
+  /** The same client, also sending {@code name: value} on every request. */
+  public RestClient withHeader(String name, String value) {
+    java.util.List<String[]> h = new java.util.ArrayList<>(headers);
+    h.add(new String[] {name, value});
+    return new RestClient(base, http, java.util.List.copyOf(h));
+  }
+
+  /** The same client, also presenting {@code token} as a bearer token. */
+  public RestClient withToken(String token) {
+    return withHeader("Authorization", "Bearer " + token);
+  }
 
   /** {@code clientCert} null: the client presents no certificate (an anonymous user). */
   public RestClient(String base, X509Certificate ca, IssuedCert clientCert) {
     this.base = base;
+    this.headers = java.util.List.of();
     try {
       SSLContext ssl = SSLContext.getInstance("TLS");
       TrustManagerFactory tmf = TrustManagerFactory.getInstance(
@@ -114,6 +135,9 @@ public final class RestClient {
     }
     if (accept != null) {
       b.header("Accept", accept);
+    }
+    for (String[] h : headers) {
+      b.header(h[0], h[1]);
     }
     try {
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());

@@ -87,6 +87,20 @@ public final class RbacCache {
     }
   }
 
+  /**
+   * Replaces every object by {@code objs}, already parsed (a watch-fed cache that skips the
+   * invalid ones itself).
+   */
+  public void replaceObjects(Collection<? extends RbacObject> objs) {
+    synchronized (lock) {
+      objects.clear();
+      for (RbacObject o : objs) {
+        objects.put(o.key(), o);
+      }
+      snapshot = null;
+    }
+  }
+
   /** The snapshot of the current objects, rebuilt first if they changed. */
   public RbacPolicy current() {
     RbacPolicy p = snapshot;

@@ -32,7 +32,13 @@ import org.openjdk.jmh.annotations.State;
  *   <li>{@code noOpinion}: {@code delete secrets} in the same namespace, which nothing allows;
  *   <li>{@code systemMasters}: a {@code system:masters} member, allowed at once;
  *   <li>{@code rebuildSnapshot}: building a new snapshot of all 2,000+ objects, as the cache does
- *       after a watch event.
+ *       after a watch event;
+ *   <li>{@code tokenThenAuthorize}, {@code certificateThenAuthorize},
+ *       {@code serviceAccountTokenThenAuthorize}: the whole per-request cost of issue 7's target,
+ *       the authentication chain (client certificates, a static token file of 1,000 tokens,
+ *       service-account tokens) with the credentials one request presents, then the allowed
+ *       request above. The service-account case is a token already seen within the token
+ *       cache's TTL, as a client that keeps calling presents it.
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -49,6 +55,10 @@ public class RbacAuthorizeBench {
   private Attributes allowed;
   private Attributes denied;
   private Attributes masters;
+  private dev.keelson.auth.authn.AuthenticationChain chain;
+  private dev.keelson.auth.authn.Credentials token;
+  private dev.keelson.auth.authn.Credentials certificate;
+  private dev.keelson.auth.authn.Credentials serviceAccount;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -77,6 +87,70 @@ public class RbacAuthorizeBench {
     check(allowed, Authorizer.Decision.Kind.ALLOW);
     check(denied, Authorizer.Decision.Kind.NO_OPINION);
     check(masters, Authorizer.Decision.Kind.ALLOW);
+    setUpAuthentication();
+  }
+
+  private void setUpAuthentication() {
+    StringBuilder csv = new StringBuilder();
+    for (int n = 0; n < NAMESPACES; n++) {
+      for (int i = 0; i < PER_NAMESPACE; i++) {
+        csv.append("token-").append(n).append('-').append(i).append("-0123456789abcdef,user-")
+            .append(n).append('-').append(i).append(",uid-").append(n).append(i)
+            .append(",\"team-").append(n).append('-').append(i).append(",developers\"\n");
+      }
+    }
+    java.security.KeyPair saKey;
+    try {
+      java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+      g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+      saKey = g.generateKeyPair();
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+    dev.keelson.auth.authn.ServiceAccountTokens sa = new dev.keelson.auth.authn
+        .ServiceAccountTokens(saKey, dev.keelson.auth.authn.ServiceAccountTokens.DEFAULT_ISSUER,
+            List.of(), java.time.Clock.systemUTC(), (ns, name) -> java.util.Optional.of("uid-1"));
+    chain = new dev.keelson.auth.authn.AuthenticationChain(List.of(
+        new dev.keelson.auth.authn.X509Authenticator(),
+        dev.keelson.auth.authn.TokenFileAuthenticator.parse(csv.toString(), "bench"), sa), false);
+    token = new dev.keelson.auth.authn.Credentials(List.of(),
+        "Bearer token-42-7-0123456789abcdef");
+    dev.keelson.auth.pki.CertificateAuthority ca = dev.keelson.auth.pki.CertificateAuthority
+        .create("bench-ca", java.time.Duration.ofDays(1));
+    certificate = new dev.keelson.auth.authn.Credentials(List.of(ca.issueClient("user-42-7",
+        List.of("team-42-7", "developers"), java.time.Duration.ofDays(1)).certificate()), null);
+    serviceAccount = new dev.keelson.auth.authn.Credentials(List.of(), "Bearer " + sa.issue(
+        "ns-042", "ci-binding-7", "uid-1", List.of(), java.time.Duration.ofHours(1)).token());
+    if (tokenThenAuthorize().kind() != Authorizer.Decision.Kind.ALLOW
+        || certificateThenAuthorize().kind() != Authorizer.Decision.Kind.ALLOW
+        || serviceAccountTokenThenAuthorize().kind() != Authorizer.Decision.Kind.ALLOW) {
+      throw new IllegalStateException("set-up is wrong: an authenticated request was refused");
+    }
+  }
+
+  private Authorizer.Decision authenticateThenAuthorize(dev.keelson.auth.authn.Credentials c) {
+    try {
+      UserInfo u = chain.authenticate(c, "/api/v1/namespaces/ns-042/configmaps/app-config");
+      return rbac.authorize(Attributes.resource(u, "update", "", "v1", "configmaps", "",
+          "ns-042", "app-config"));
+    } catch (dev.keelson.auth.authn.AuthenticationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Benchmark
+  public Authorizer.Decision tokenThenAuthorize() {
+    return authenticateThenAuthorize(token);
+  }
+
+  @Benchmark
+  public Authorizer.Decision certificateThenAuthorize() {
+    return authenticateThenAuthorize(certificate);
+  }
+
+  @Benchmark
+  public Authorizer.Decision serviceAccountTokenThenAuthorize() {
+    return authenticateThenAuthorize(serviceAccount);
   }
 
   private void check(Attributes a, Authorizer.Decision.Kind expected) {
