@@ -5,6 +5,7 @@ import dev.keelson.auth.pki.IssuedCert;
 import dev.keelson.auth.pki.LocalPki;
 import dev.keelson.auth.pki.Pem;
 import dev.keelson.store.raft.RaftConfig;
+import dev.keelson.store.raft.TlsFiles;
 import dev.keelson.watch.WatchConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -103,6 +104,17 @@ public final class Main implements Runnable {
         description = "RBAC or AlwaysAllow (default: ${DEFAULT-VALUE}).")
     String authorizationMode;
 
+    @Option(names = "--client-cert-auth", defaultValue = "false", arity = "0..1",
+        description = "Serve the etcd API over TLS only (server.crt) and require a client "
+            + "certificate signed by ca.crt, as etcd's --client-cert-auth (needs --pki-dir; "
+            + "default: ${DEFAULT-VALUE}).")
+    boolean clientCertAuth;
+
+    @Option(names = "--peer-tls", defaultValue = "false", arity = "0..1",
+        description = "Raft traffic over mutual TLS with peer.crt, accepting only peers whose "
+            + "certificate ca.crt signed (needs --pki-dir; default: ${DEFAULT-VALUE}).")
+    boolean peerTls;
+
     @Option(names = "--api-threads", defaultValue = "64",
         description = "Most threads serving the Kubernetes API (default: ${DEFAULT-VALUE}).")
     int apiThreads;
@@ -112,8 +124,16 @@ public final class Main implements Runnable {
       if (exitWith != null) {
         exitWith(exitWith);
       }
+      if ((clientCertAuth || peerTls) && pkiDir == null) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "--client-cert-auth and --peer-tls need --pki-dir");
+      }
       RaftConfig config = new RaftConfig(id, parsePeers(peers), dataDir, clusterToken,
-          electionMin, electionMax, snapshotCount, catchupEntries, segmentBytes, 100);
+          electionMin, electionMax, snapshotCount, catchupEntries, segmentBytes, 100,
+          peerTls ? new TlsFiles(pkiDir.resolve("peer.crt"), pkiDir.resolve("peer.key"),
+              pkiDir.resolve("ca.crt")) : null);
+      TlsFiles etcdTls = clientCertAuth ? new TlsFiles(pkiDir.resolve("server.crt"),
+          pkiDir.resolve("server.key"), pkiDir.resolve("ca.crt")) : null;
       Master master;
       if (apiAddress != null) {
         if (pkiDir == null) {
@@ -139,9 +159,9 @@ public final class Main implements Runnable {
             Pem.readCertificate(pkiDir.resolve("ca.crt")), apiThreads,
             new KubeApi.Security(anonymousAuth, tokenAuthFile, saKey,
                 authorizationMode.equals("RBAC")));
-        master = Master.start(config, grpcThreads, WatchConfig.defaults(), api);
+        master = Master.start(config, grpcThreads, WatchConfig.defaults(), etcdTls, api);
       } else {
-        master = Master.start(config, grpcThreads);
+        master = Master.start(config, grpcThreads, WatchConfig.defaults(), etcdTls);
       }
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

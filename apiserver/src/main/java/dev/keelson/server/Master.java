@@ -11,6 +11,7 @@ import dev.keelson.store.lease.Lessor;
 import dev.keelson.store.raft.KvStateMachine;
 import dev.keelson.store.raft.RaftConfig;
 import dev.keelson.store.raft.RaftNode;
+import dev.keelson.store.raft.TlsFiles;
 import dev.keelson.watch.WatchConfig;
 import dev.keelson.watch.WatchHub;
 import dev.keelson.watch.WatchService;
@@ -45,7 +46,16 @@ public final class Master implements AutoCloseable {
   /** As {@link #start(RaftConfig, int, WatchConfig)}, plus the Kubernetes API over HTTPS. */
   public static Master start(RaftConfig config, int grpcThreads, WatchConfig watch,
       KubeApi.Config api) throws Exception {
-    Master m = start(config, grpcThreads, watch);
+    return start(config, grpcThreads, watch, null, api);
+  }
+
+  /**
+   * As {@link #start(RaftConfig, int, WatchConfig, TlsFiles)}, plus the Kubernetes API over
+   * HTTPS.
+   */
+  public static Master start(RaftConfig config, int grpcThreads, WatchConfig watch,
+      TlsFiles etcdTls, KubeApi.Config api) throws Exception {
+    Master m = start(config, grpcThreads, watch, etcdTls);
     try {
       m.kubeApi = KubeApi.start(m.node, m.watchHub, api);
     } catch (Exception | Error e) {
@@ -68,6 +78,15 @@ public final class Master implements AutoCloseable {
   /** As {@link #start(RaftConfig, int)}, with the watch hub's bounds and timings. */
   public static Master start(RaftConfig config, int grpcThreads, WatchConfig watch)
       throws IOException {
+    return start(config, grpcThreads, watch, (TlsFiles) null);
+  }
+
+  /**
+   * As {@link #start(RaftConfig, int, WatchConfig)}; with {@code etcdTls}, the etcd endpoint
+   * speaks TLS only and requires a client certificate signed by its CA.
+   */
+  public static Master start(RaftConfig config, int grpcThreads, WatchConfig watch,
+      TlsFiles etcdTls) throws IOException {
     Lessor lessor = new Lessor(config.id(), Lessor.minTtlFor(config.electionTimeoutMinMs()),
         System::nanoTime);
     WatchHub watchHub = new WatchHub(config.id(), watch);
@@ -89,14 +108,16 @@ public final class Master implements AutoCloseable {
     try {
       etcd = new EtcdGrpcServer(address, List.of(new KvService(ctx),
           new LeaseService(ctx, lessor), new WatchService(watchHub, ctx::header),
-          new MaintenanceService(ctx), new ClusterService(ctx)), grpcThreads).start();
+          new MaintenanceService(ctx), new ClusterService(ctx, etcdTls != null)), grpcThreads,
+          etcdTls).start();
     } catch (IOException | RuntimeException e) {
       watchHub.close();
       lessor.close();
       node.close();
       throw e;
     }
-    LOG.info("[{}] etcd v3 API listening on {}", config.id(), client);
+    LOG.info("[{}] etcd v3 API listening on {} ({})", config.id(), client, etcdTls == null
+        ? "plaintext" : "TLS, client certificates required");
     return new Master(node, etcd, lessor, watchHub);
   }
 

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keelson.api.KubeApi;
+import dev.keelson.auth.pki.CertificateAuthority;
 import dev.keelson.auth.pki.IssuedCert;
+import dev.keelson.auth.pki.LocalPki;
 import dev.keelson.server.testing.LocalCluster;
 import dev.keelson.server.testing.RestClient;
 import java.io.IOException;
@@ -24,8 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Authentication and RBAC with the defaults a new cluster gets: no anonymous access, RBAC on,
- * the bootstrap policy. A developer with a Role in one namespace, once with a static token and
- * once with a client certificate, can do exactly what the Role allows, on every master.
+ * the bootstrap policy, and TLS everywhere as {@code bin/keelson up} runs it (Raft between the
+ * masters over mutual TLS, the etcd API requiring a client certificate). A developer with a
+ * Role in one namespace, once with a static token and once with a client certificate, can do
+ * exactly what the Role allows, on every master.
  */
 @Timeout(180)
 class AuthIT {
@@ -46,7 +50,7 @@ class AuthIT {
     Path tokens = dir.resolve("tokens.csv");
     Files.writeString(tokens, DEV_TOKEN + ",dev,1001,\"developers\"\n"
         + EDITOR_TOKEN + ",editor,1002\n", StandardCharsets.UTF_8);
-    cluster = LocalCluster.startWithApi(dir, pki -> new KubeApi.Security(false, tokens,
+    cluster = LocalCluster.startSecure(dir, pki -> new KubeApi.Security(false, tokens,
         pki.serviceAccountKey(), true));
     admin = cluster.admins();
     IssuedCert devCert = cluster.pki().ca().issueClient("dev", List.of("developers"),
@@ -408,6 +412,72 @@ class AuthIT {
     assertThat(tls12).contains("Protocol  : TLSv1.2").contains("BEGIN CERTIFICATE");
   }
 
+  @Test
+  void theEtcdApiNeedsAClientCertificateSignedByTheClusterCa() throws Exception {
+    if (!onPath("etcdctl")) {
+      System.out.println("AuthIT etcdctl case skipped: etcdctl is not on PATH "
+          + "(apt-get install etcd-client)");
+      return;
+    }
+    String endpoints = String.join(",", cluster.endpoint(0), cluster.endpoint(1),
+        cluster.endpoint(2));
+    List<String> tls = List.of("--cacert", cluster.pki().caCertFile().toString(),
+        "--cert", cluster.pki().etcdClientCertFile().toString(),
+        "--key", cluster.pki().etcdClientKeyFile().toString());
+    List<String> put = new ArrayList<>(List.of("etcdctl", "--endpoints", endpoints,
+        "--command-timeout=5s"));
+    put.addAll(tls);
+    put.addAll(List.of("put", "/auth-it/k", "v"));
+    assertThat(etcdctl(put)).isEqualTo("OK");
+    // a certificate the cluster CA did not sign, no certificate, and plaintext are refused
+    IssuedCert foreign = CertificateAuthority.create("other-ca",
+        Duration.ofDays(1)).issueClient("mallory", List.of(), Duration.ofHours(1));
+    Path fc = dir.resolve("foreign.crt");
+    Path fk = dir.resolve("foreign.key");
+    foreign.write(fc, fk);
+    for (List<String> creds : List.of(
+        List.of("--cacert", cluster.pki().caCertFile().toString(), "--cert", fc.toString(),
+            "--key", fk.toString()),
+        List.of("--cacert", cluster.pki().caCertFile().toString()),
+        List.<String>of())) {
+      List<String> get = new ArrayList<>(List.of("etcdctl", "--endpoints", cluster.endpoint(1),
+          "--command-timeout=3s", "--dial-timeout=2s"));
+      get.addAll(creds);
+      get.addAll(List.of("get", "/auth-it/k"));
+      ProcessBuilder pb = new ProcessBuilder(get).redirectErrorStream(true);
+      pb.environment().put("ETCDCTL_API", "3");
+      Process p = pb.start();
+      p.getOutputStream().close();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.exitValue()).as(creds + ": " + out).isNotZero();
+      assertThat(out).as(creds.toString()).doesNotContain("/auth-it/k\nv");
+    }
+  }
+
+  @Test
+  void raftBetweenMastersIsMutualTls() throws Exception {
+    if (!onPath("openssl")) {
+      System.out.println("AuthIT Raft TLS case skipped: openssl is not on PATH");
+      return;
+    }
+    // the cluster replicates (every test here writes on one master and reads on another), and
+    // its Raft port takes only a client presenting a certificate the cluster CA signed
+    String raft = cluster.raftAddress(2);
+    String without = run(List.of("openssl", "s_client", "-connect", raft, "-tls1_2"));
+    assertThat(without).contains("alert handshake failure");
+    String with = run(List.of("openssl", "s_client", "-connect", raft, "-tls1_2",
+        "-cert", cluster.pki().peerCertFile().toString(),
+        "-key", cluster.pki().peerKeyFile().toString(),
+        "-CAfile", cluster.pki().caCertFile().toString()));
+    assertThat(with).contains("Protocol  : TLSv1.2").contains("Verify return code: 0 (ok)")
+        .contains("CN = " + LocalPki.PEER_NAME);
+  }
+
+  private static String etcdctl(List<String> cmd) throws Exception {
+    return run(cmd).strip();
+  }
+
   private static boolean onPath(String tool) {
     for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
       if (Files.isExecutable(Path.of(d, tool))) {
@@ -424,7 +494,9 @@ class AuthIT {
   }
 
   private static String run(List<String> cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("ETCDCTL_API", "3");
+    Process p = pb.start();
     p.getOutputStream().close();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();

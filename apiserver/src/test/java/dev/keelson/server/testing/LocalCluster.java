@@ -18,6 +18,8 @@ public final class LocalCluster implements Cluster {
   private dev.keelson.auth.pki.LocalPki pki;
   private int[] apiPorts;
   private dev.keelson.api.KubeApi.Security security;
+  /** The etcd API's TLS files (client certificates required), or null for plaintext. */
+  private dev.keelson.store.raft.TlsFiles etcdTls;
 
   private LocalCluster(Path dir, int n, UnaryOperator<RaftConfig> tweak) {
     List<RaftConfig.Peer> peers = new ArrayList<>();
@@ -72,14 +74,38 @@ public final class LocalCluster implements Cluster {
     c.pki = dev.keelson.auth.pki.LocalPki.ensure(dir.resolve("pki"), List.of(),
         List.of("127.0.0.1"));
     c.security = security.apply(c.pki);
-    c.apiPorts = new int[3];
+    return c.startAll();
+  }
+
+  /**
+   * As {@link #startWithApi(Path, java.util.function.Function)}, with everything over TLS as
+   * {@code bin/keelson up} runs it: Raft between masters over mutual TLS (peer certificates),
+   * and the etcd API over TLS requiring a client certificate.
+   */
+  public static LocalCluster startSecure(Path dir, java.util.function.Function<
+      dev.keelson.auth.pki.LocalPki, dev.keelson.api.KubeApi.Security> security)
+      throws Exception {
+    LocalCluster c = new LocalCluster(dir, 3, UnaryOperator.identity());
+    c.pki = dev.keelson.auth.pki.LocalPki.ensure(dir.resolve("pki"), List.of(),
+        List.of("127.0.0.1"));
+    c.security = security.apply(c.pki);
+    dev.keelson.store.raft.TlsFiles peer = new dev.keelson.store.raft.TlsFiles(
+        c.pki.peerCertFile(), c.pki.peerKeyFile(), c.pki.caCertFile());
+    c.configs.replaceAll(cfg -> cfg.withPeerTls(peer));
+    c.etcdTls = new dev.keelson.store.raft.TlsFiles(c.pki.serverCertFile(),
+        c.pki.serverKeyFile(), c.pki.caCertFile());
+    return c.startAll();
+  }
+
+  private LocalCluster startAll() throws Exception {
+    apiPorts = new int[3];
     for (int i = 0; i < 3; i++) {
-      c.apiPorts[i] = Ports.free();
+      apiPorts[i] = Ports.free();
     }
     for (int i = 0; i < 3; i++) {
-      c.start(i);
+      start(i);
     }
-    return c;
+    return this;
   }
 
   /** The CA and admin certificate of a cluster started with the API. */
@@ -125,6 +151,11 @@ public final class LocalCluster implements Cluster {
     return masters.length;
   }
 
+  /** Master {@code i}'s Raft address (host:port). */
+  public String raftAddress(int i) {
+    return configs.get(i).self().raftAddress();
+  }
+
   @Override
   public String endpoint(int i) {
     return configs.get(i).self().clientAddress();
@@ -153,9 +184,9 @@ public final class LocalCluster implements Cluster {
   @Override
   public void start(int i) throws Exception {
     if (masters[i] == null && apiPorts != null) {
-      masters[i] = Master.start(configs.get(i), 2, watch, new dev.keelson.api.KubeApi.Config(
-          new java.net.InetSocketAddress("127.0.0.1", apiPorts[i]), pki.server(),
-          pki.ca().certificate(), 16, security));
+      masters[i] = Master.start(configs.get(i), 2, watch, etcdTls,
+          new dev.keelson.api.KubeApi.Config(new java.net.InetSocketAddress("127.0.0.1",
+              apiPorts[i]), pki.server(), pki.ca().certificate(), 16, security));
     } else if (masters[i] == null) {
       masters[i] = Master.start(configs.get(i), 2, watch);
     }

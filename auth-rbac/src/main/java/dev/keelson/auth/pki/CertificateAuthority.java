@@ -140,6 +140,22 @@ public final class CertificateAuthority {
    */
   public IssuedCert issueServer(String commonName, List<String> dnsNames, List<String> ipAddresses,
       Duration validity) {
+    return issueWithNames(commonName, dnsNames, ipAddresses, validity,
+        KeyPurposeId.id_kp_serverAuth);
+  }
+
+  /**
+   * A certificate for Raft peers, which are servers and clients of each other (mutual TLS):
+   * as {@link #issueServer}, with extended key usages serverAuth and clientAuth.
+   */
+  public IssuedCert issuePeer(String commonName, List<String> dnsNames, List<String> ipAddresses,
+      Duration validity) {
+    return issueWithNames(commonName, dnsNames, ipAddresses, validity,
+        KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth);
+  }
+
+  private IssuedCert issueWithNames(String commonName, List<String> dnsNames,
+      List<String> ipAddresses, Duration validity, KeyPurposeId... purposes) {
     requireName(commonName);
     List<GeneralName> names = new ArrayList<>();
     for (String dns : dnsNames) {
@@ -153,7 +169,7 @@ public final class CertificateAuthority {
       names.add(new GeneralName(GeneralName.iPAddress, ip));
     }
     X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
-    return issue(subject, validity, KeyPurposeId.id_kp_serverAuth, names);
+    return issue(subject, validity, names, purposes);
   }
 
   /**
@@ -170,11 +186,11 @@ public final class CertificateAuthority {
       subject.addRDN(BCStyle.O, organization);
     }
     subject.addRDN(BCStyle.CN, commonName);
-    return issue(subject.build(), validity, KeyPurposeId.id_kp_clientAuth, List.of());
+    return issue(subject.build(), validity, List.of(), KeyPurposeId.id_kp_clientAuth);
   }
 
-  private IssuedCert issue(X500Name subject, Duration validity, KeyPurposeId purpose,
-      List<GeneralName> altNames) {
+  private IssuedCert issue(X500Name subject, Duration validity, List<GeneralName> altNames,
+      KeyPurposeId... purposes) {
     requirePositive(validity);
     KeyPair keys = Keys.newEcP256();
     Instant now = clock.instant();
@@ -186,7 +202,7 @@ public final class CertificateAuthority {
       JcaX509ExtensionUtils ids = new JcaX509ExtensionUtils();
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-      builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+      builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
       if (!altNames.isEmpty()) {
         builder.addExtension(Extension.subjectAlternativeName, false,
             new GeneralNames(altNames.toArray(GeneralName[]::new)));

@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  *   ca.crt      ca.key       CN=keelson-ca, 10 years: trusted by apiserver and clients
  *   server.crt  server.key   CN=keelson-apiserver, 1 year, serverAuth, SANs below
  *   admin.crt   admin.key    CN=keelson-admin, O=system:masters, 1 year, clientAuth
+ *   peer.crt    peer.key     CN=keelson-peer, 1 year, serverAuth + clientAuth, SANs as server:
+ *                            Raft traffic between masters (mutual TLS)
+ *   etcd-client.crt/.key     CN=keelson-etcd-client, 1 year, clientAuth: etcdctl and other
+ *                            clients of the etcd API, which requires a client certificate
  *   sa.key      sa.pub       EC P-256 pair that signs and verifies service-account tokens
  * </pre>
  *
@@ -48,6 +52,8 @@ public final class LocalPki {
   public static final String SERVER_NAME = "keelson-apiserver";
   public static final String ADMIN_NAME = "keelson-admin";
   public static final String ADMIN_GROUP = "system:masters";
+  public static final String PEER_NAME = "keelson-peer";
+  public static final String ETCD_CLIENT_NAME = "keelson-etcd-client";
   /** DNS names every server certificate carries besides the requested ones. */
   public static final List<String> DEFAULT_DNS_NAMES =
       List.of("localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc");
@@ -64,6 +70,10 @@ public final class LocalPki {
   private static final String SERVER_KEY = "server.key";
   private static final String ADMIN_CERT = "admin.crt";
   private static final String ADMIN_KEY = "admin.key";
+  private static final String PEER_CERT = "peer.crt";
+  private static final String PEER_KEY = "peer.key";
+  private static final String ETCD_CLIENT_CERT = "etcd-client.crt";
+  private static final String ETCD_CLIENT_KEY = "etcd-client.key";
   private static final String SA_KEY = "sa.key";
   private static final String SA_PUB = "sa.pub";
   private static final Logger LOG = LoggerFactory.getLogger(LocalPki.class);
@@ -72,14 +82,18 @@ public final class LocalPki {
   private final CertificateAuthority ca;
   private final IssuedCert server;
   private final IssuedCert admin;
+  private final IssuedCert peer;
+  private final IssuedCert etcdClient;
   private final KeyPair serviceAccountKey;
 
   private LocalPki(Path dir, CertificateAuthority ca, IssuedCert server, IssuedCert admin,
-      KeyPair serviceAccountKey) {
+      IssuedCert peer, IssuedCert etcdClient, KeyPair serviceAccountKey) {
     this.dir = dir;
     this.ca = ca;
     this.server = server;
     this.admin = admin;
+    this.peer = peer;
+    this.etcdClient = etcdClient;
     this.serviceAccountKey = serviceAccountKey;
   }
 
@@ -129,7 +143,23 @@ public final class LocalPki {
       admin.write(dir.resolve(ADMIN_CERT), dir.resolve(ADMIN_KEY));
       LOG.info("issued admin client certificate {}", dir.resolve(ADMIN_CERT));
     }
-    return new LocalPki(dir, ca, server, admin, ensureServiceAccountKey(dir));
+    IssuedCert peer = existing(dir.resolve(PEER_CERT), dir.resolve(PEER_KEY), ca, renewAfter)
+        .filter(c -> covers(dir.resolve(PEER_CERT), c.certificate(), dns, ips))
+        .orElse(null);
+    if (peer == null) {
+      peer = ca.issuePeer(PEER_NAME, List.copyOf(dns), List.copyOf(ips), LEAF_VALIDITY);
+      peer.write(dir.resolve(PEER_CERT), dir.resolve(PEER_KEY));
+      LOG.info("issued peer certificate {} with DNS {} and IPs {}", dir.resolve(PEER_CERT), dns,
+          ips);
+    }
+    IssuedCert etcdClient = existing(dir.resolve(ETCD_CLIENT_CERT), dir.resolve(ETCD_CLIENT_KEY),
+        ca, renewAfter).orElse(null);
+    if (etcdClient == null) {
+      etcdClient = ca.issueClient(ETCD_CLIENT_NAME, List.of(), LEAF_VALIDITY);
+      etcdClient.write(dir.resolve(ETCD_CLIENT_CERT), dir.resolve(ETCD_CLIENT_KEY));
+      LOG.info("issued etcd client certificate {}", dir.resolve(ETCD_CLIENT_CERT));
+    }
+    return new LocalPki(dir, ca, server, admin, peer, etcdClient, ensureServiceAccountKey(dir));
   }
 
   /**
@@ -296,6 +326,32 @@ public final class LocalPki {
   /** The apiserver's certificate and key. */
   public IssuedCert server() {
     return server;
+  }
+
+  public Path peerCertFile() {
+    return dir.resolve(PEER_CERT);
+  }
+
+  public Path peerKeyFile() {
+    return dir.resolve(PEER_KEY);
+  }
+
+  public Path etcdClientCertFile() {
+    return dir.resolve(ETCD_CLIENT_CERT);
+  }
+
+  public Path etcdClientKeyFile() {
+    return dir.resolve(ETCD_CLIENT_KEY);
+  }
+
+  /** The certificate masters present to each other on Raft traffic. */
+  public IssuedCert peer() {
+    return peer;
+  }
+
+  /** The client certificate for the etcd API (etcdctl). */
+  public IssuedCert etcdClient() {
+    return etcdClient;
   }
 
   /** The pair that signs and verifies service-account tokens. */

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalPkiTest {
   private static final List<String> FILES =
       List.of("ca.crt", "ca.key", "server.crt", "server.key", "admin.crt", "admin.key",
-          "sa.key", "sa.pub");
+          "peer.crt", "peer.key", "etcd-client.crt", "etcd-client.key", "sa.key", "sa.pub");
   /** A time no file written by a test has, so an unchanged mtime proves "not rewritten". */
   private static final FileTime MARK = FileTime.from(Instant.parse("2001-01-01T00:00:00Z"));
 
@@ -102,13 +102,17 @@ class LocalPkiTest {
   }
 
   @Test
-  void askingForANewSanReissuesOnlyTheServerCertificate() throws Exception {
+  void askingForANewSanReissuesOnlyTheServerAndPeerCertificates() throws Exception {
     LocalPki first = LocalPki.ensure(dir, List.of("a.example"), List.of());
     markAndRead();
 
     LocalPki second = LocalPki.ensure(dir, List.of("b.example"), List.of("192.168.1.5"));
 
-    assertThat(rewritten()).containsExactlyInAnyOrder("server.crt", "server.key");
+    assertThat(rewritten()).containsExactlyInAnyOrder("server.crt", "server.key", "peer.crt",
+        "peer.key");
+    assertThat(sanValues(second.peer().certificate())).contains("b.example", "192.168.1.5");
+    assertThat(second.peer().certificate().getExtendedKeyUsage())
+        .containsExactly("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
     assertThat(second.ca().certificate()).isEqualTo(first.ca().certificate());
     assertThat(second.admin().certificate()).isEqualTo(first.admin().certificate());
     X509Certificate server = Pem.readCertificate(second.serverCertFile());
@@ -142,7 +146,7 @@ class LocalPkiTest {
         LocalPki.ensure(dir, List.of(), List.of(), Clock.fixed(later, ZoneOffset.UTC));
 
     assertThat(rewritten()).containsExactlyInAnyOrder("server.crt", "server.key", "admin.crt",
-        "admin.key");
+        "admin.key", "peer.crt", "peer.key", "etcd-client.crt", "etcd-client.key");
     assertThat(second.ca().certificate()).isEqualTo(first.ca().certificate());
     second.admin().certificate().checkValidity(Date.from(later.plus(Duration.ofDays(300))));
   }

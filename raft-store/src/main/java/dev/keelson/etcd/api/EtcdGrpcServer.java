@@ -2,9 +2,13 @@ package dev.keelson.etcd.api;
 
 import dev.keelson.store.mvcc.RequestChecks;
 import io.grpc.BindableService;
+import dev.keelson.store.raft.TlsFiles;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -24,13 +28,24 @@ public final class EtcdGrpcServer implements AutoCloseable {
   private final ExecutorService executor;
 
   public EtcdGrpcServer(InetSocketAddress address, List<BindableService> services, int threads) {
+    this(address, services, threads, null);
+  }
+
+  /**
+   * @param tls the serving certificate and the CA client certificates must be signed by: the
+   *     endpoint then speaks TLS only and requires a client certificate (etcd's
+   *     {@code --client-cert-auth}); null for plaintext
+   */
+  public EtcdGrpcServer(InetSocketAddress address, List<BindableService> services, int threads,
+      TlsFiles tls) {
     AtomicInteger n = new AtomicInteger();
     this.executor = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "etcd-grpc-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
-    NettyServerBuilder b = NettyServerBuilder.forAddress(address)
+    NettyServerBuilder b = (tls == null ? NettyServerBuilder.forAddress(address)
+        : NettyServerBuilder.forAddress(address, credentials(tls)))
         .executor(executor)
         .maxInboundMessageSize(RequestChecks.MAX_REQUEST_BYTES + GRPC_OVERHEAD_BYTES)
         // etcd clients ping every few seconds (etcdctl --keepalive-time 2s)
@@ -38,6 +53,18 @@ public final class EtcdGrpcServer implements AutoCloseable {
         .permitKeepAliveWithoutCalls(true);
     services.forEach(b::addService);
     this.server = b.build();
+  }
+
+  private static ServerCredentials credentials(TlsFiles tls) {
+    try {
+      return TlsServerCredentials.newBuilder()
+          .keyManager(tls.cert().toFile(), tls.key().toFile())
+          .trustManager(tls.ca().toFile())
+          .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
+          .build();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the etcd API's TLS files " + tls, e);
+    }
   }
 
   public EtcdGrpcServer start() throws IOException {

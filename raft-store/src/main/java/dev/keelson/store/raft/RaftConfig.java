@@ -15,10 +15,12 @@ import java.util.List;
  * @param peers every member: id, Raft address (host:port), etcd client address (host:port)
  * @param snapshotThreshold applied entries between automatic snapshots
  * @param logPreserveEntries log entries kept behind a snapshot for followers that lag a little
+ * @param peerTls this master's peer certificate and the cluster CA: Raft traffic is then mutual
+ *     TLS, every member presenting a certificate the CA signed; null for plaintext
  */
 public record RaftConfig(String id, List<Peer> peers, Path dataDir, String clusterToken,
     int electionTimeoutMinMs, int electionTimeoutMaxMs, long snapshotThreshold,
-    long logPreserveEntries, long logSegmentBytes, int clientRetries) {
+    long logPreserveEntries, long logSegmentBytes, int clientRetries, TlsFiles peerTls) {
 
   public record Peer(String id, String raftAddress, String clientAddress) {
     public Peer {
@@ -41,12 +43,19 @@ public record RaftConfig(String id, List<Peer> peers, Path dataDir, String clust
   /** Defaults for everything but identity and placement. */
   public static RaftConfig of(String id, List<Peer> peers, Path dataDir, String clusterToken) {
     return new RaftConfig(id, peers, dataDir, clusterToken, 1000, 2000, 10_000, 5_000,
-        32L << 20, 100);
+        32L << 20, 100, null);
   }
 
   public RaftConfig withSnapshots(long threshold, long preserve, long segmentBytes) {
     return new RaftConfig(id, peers, dataDir, clusterToken, electionTimeoutMinMs,
-        electionTimeoutMaxMs, threshold, preserve, segmentBytes, clientRetries);
+        electionTimeoutMaxMs, threshold, preserve, segmentBytes, clientRetries, peerTls);
+  }
+
+  /** The same member, with Raft traffic over mutual TLS. */
+  public RaftConfig withPeerTls(TlsFiles tls) {
+    return new RaftConfig(id, peers, dataDir, clusterToken, electionTimeoutMinMs,
+        electionTimeoutMaxMs, snapshotThreshold, logPreserveEntries, logSegmentBytes,
+        clientRetries, tls);
   }
 
   public Peer self() {

@@ -21,7 +21,9 @@ import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -60,6 +62,8 @@ public final class RaftNode implements AutoCloseable {
   private final KvStateMachine stateMachine;
   private final RaftServer server;
   private final RaftProperties clientProps;
+  /** Ratis' non-property settings: the mutual-TLS configuration, if any. */
+  private final Parameters parameters;
   private final ClientId localClientId = ClientId.randomId();
   private final java.util.concurrent.atomic.AtomicLong localCallIds =
       new java.util.concurrent.atomic.AtomicLong();
@@ -91,10 +95,12 @@ public final class RaftNode implements AutoCloseable {
     Path raftDir = config.dataDir().resolve("raft");
     boolean existing = Files.isDirectory(raftDir.resolve(group.getGroupId().getUuid().toString()));
     Files.createDirectories(raftDir);
+    this.parameters = parameters(config);
     this.server = RaftServer.newBuilder()
         .setServerId(self)
         .setGroup(group)
         .setProperties(props)
+        .setParameters(parameters)
         .setStateMachine(stateMachine)
         .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
         .build();
@@ -109,6 +115,7 @@ public final class RaftNode implements AutoCloseable {
   private RaftClient newClient() {
     return RaftClient.newBuilder()
         .setProperties(clientProps)
+        .setParameters(parameters)
         .setRaftGroup(group)
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
             config.clientRetries(), TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
@@ -153,6 +160,23 @@ public final class RaftNode implements AutoCloseable {
     LOG.info("[{}] raft peer started on {} in group {}", config.id(),
         config.self().raftAddress(), node.group.getGroupId());
     return node;
+  }
+
+  /**
+   * Mutual TLS for everything Ratis sends (server to server, our client to the servers, admin):
+   * each side presents the peer certificate and accepts only certificates the cluster CA signed.
+   */
+  static Parameters parameters(RaftConfig c) throws IOException {
+    Parameters p = new Parameters();
+    if (c.peerTls() != null) {
+      GrpcTlsConfig tls = new GrpcTlsConfig(c.peerTls().privateKey(), c.peerTls().certificate(),
+          c.peerTls().caCertificate(), true);
+      GrpcConfigKeys.TLS.setConf(p, tls);
+      GrpcConfigKeys.Server.setTlsConf(p, tls);
+      GrpcConfigKeys.Client.setTlsConf(p, tls);
+      GrpcConfigKeys.Admin.setTlsConf(p, tls);
+    }
+    return p;
   }
 
   static RaftProperties serverProperties(RaftConfig c) {
