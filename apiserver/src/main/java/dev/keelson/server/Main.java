@@ -130,10 +130,10 @@ public final class Main implements Runnable {
       }
       RaftConfig config = new RaftConfig(id, parsePeers(peers), dataDir, clusterToken,
           electionMin, electionMax, snapshotCount, catchupEntries, segmentBytes, 100,
-          peerTls ? new TlsFiles(pkiDir.resolve("peer.crt"), pkiDir.resolve("peer.key"),
-              pkiDir.resolve("ca.crt")) : null);
-      TlsFiles etcdTls = clientCertAuth ? new TlsFiles(pkiDir.resolve("server.crt"),
-          pkiDir.resolve("server.key"), pkiDir.resolve("ca.crt")) : null;
+          peerTls ? new TlsFiles(own("peer.crt"), own("peer.key"), pkiDir.resolve("ca.crt"))
+              : null);
+      TlsFiles etcdTls = clientCertAuth ? new TlsFiles(own("server.crt"), own("server.key"),
+          pkiDir.resolve("ca.crt")) : null;
       Master master;
       if (apiAddress != null) {
         if (pkiDir == null) {
@@ -155,7 +155,7 @@ public final class Main implements Runnable {
         KubeApi.Config api = new KubeApi.Config(
             new InetSocketAddress(apiAddress.substring(0, colon),
                 Integer.parseInt(apiAddress.substring(colon + 1))),
-            IssuedCert.read(pkiDir.resolve("server.crt"), pkiDir.resolve("server.key")),
+            IssuedCert.read(own("server.crt"), own("server.key")),
             Pem.readCertificate(pkiDir.resolve("ca.crt")), apiThreads,
             new KubeApi.Security(anonymousAuth, tokenAuthFile, saKey,
                 authorizationMode.equals("RBAC")));
@@ -175,6 +175,11 @@ public final class Main implements Runnable {
       }, "keelson-shutdown"));
       stopped.await();
       return 0;
+    }
+
+    /** This master's own certificate file in the PKI directory, else the cluster-wide one. */
+    private Path own(String file) {
+      return LocalPki.forMaster(pkiDir, id, file);
     }
   }
 

@@ -38,7 +38,7 @@ class EtcdctlIT {
     Assumptions.assumeTrue(Etcdctl.available(), "etcdctl 3.4 is not installed");
     cluster = LocalCluster.start(dir);
     cluster.awaitLeader(Duration.ofSeconds(30));
-    etcdctl = new Etcdctl(cluster.endpointsCsv());
+    etcdctl = cluster.etcdctl(cluster.endpointsCsv());
   }
 
   @AfterAll
@@ -179,6 +179,8 @@ class EtcdctlIT {
     Set<String> clientUrls = new HashSet<>();
     list.get("members").forEach(m -> clientUrls.add(m.get("clientURLs").get(0).asText()));
     assertThat(clientUrls).containsExactlyInAnyOrderElementsOf(
-        cluster.endpoints().stream().map(e -> "http://" + e).toList());
+        cluster.endpoints().stream().map(e -> "https://" + e).toList());
+    list.get("members").forEach(m -> assertThat(m.get("peerURLs").get(0).asText())
+        .startsWith("https://"));
   }
 }

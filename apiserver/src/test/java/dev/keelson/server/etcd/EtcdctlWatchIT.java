@@ -39,8 +39,8 @@ class EtcdctlWatchIT {
     Assumptions.assumeTrue(Etcdctl.available(), "etcdctl 3.4 is not installed");
     cluster = LocalCluster.start(dir);
     cluster.awaitLeader(Duration.ofSeconds(30));
-    writer = new Etcdctl(cluster.endpoint(0));
-    watcherSide = new Etcdctl(cluster.endpoint(2));
+    writer = cluster.etcdctl(cluster.endpoint(0));
+    watcherSide = cluster.etcdctl(cluster.endpoint(2));
   }
 
   @AfterAll

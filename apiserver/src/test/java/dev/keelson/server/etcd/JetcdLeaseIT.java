@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import dev.keelson.etcd.etcdserverpb.Compare;
 import dev.keelson.etcd.etcdserverpb.TxnRequest;
 import dev.keelson.server.testing.EtcdClient;
+import dev.keelson.server.testing.Jetcd;
 import dev.keelson.server.testing.LocalCluster;
 import dev.keelson.server.testing.PresencePoller;
 import io.etcd.jetcd.ByteSequence;
@@ -60,9 +61,7 @@ class JetcdLeaseIT {
   static void start() throws Exception {
     cluster = LocalCluster.start(dir);
     cluster.awaitLeader(Duration.ofSeconds(30));
-    client = Client.builder()
-        .endpoints(cluster.endpoints().stream().map(e -> "http://" + e).toArray(String[]::new))
-        .build();
+    client = Jetcd.client(cluster, cluster.endpoints());
     kv = client.getKVClient();
     lease = client.getLeaseClient();
   }

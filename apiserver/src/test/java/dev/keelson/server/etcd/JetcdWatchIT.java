@@ -3,6 +3,7 @@ package dev.keelson.server.etcd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.keelson.server.testing.Jetcd;
 import dev.keelson.server.testing.LocalCluster;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -36,8 +37,8 @@ class JetcdWatchIT {
   static void start() throws Exception {
     cluster = LocalCluster.start(dir);
     cluster.awaitLeader(Duration.ofSeconds(30));
-    writer = Client.builder().endpoints("http://" + cluster.endpoint(0)).build();
-    watcher = Client.builder().endpoints("http://" + cluster.endpoint(1)).build();
+    writer = Jetcd.client(cluster, List.of(cluster.endpoint(0)));
+    watcher = Jetcd.client(cluster, List.of(cluster.endpoint(1)));
   }
 
   @AfterAll

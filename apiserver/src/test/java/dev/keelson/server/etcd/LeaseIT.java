@@ -72,7 +72,7 @@ class LeaseIT {
     Assumptions.assumeTrue(Etcdctl.available(), "etcdctl 3.4 is not installed");
     cluster = LocalCluster.start(dir);
     cluster.awaitLeader(Duration.ofSeconds(30));
-    etcdctl = new Etcdctl(cluster.endpointsCsv());
+    etcdctl = cluster.etcdctl(cluster.endpointsCsv());
   }
 
   @AfterAll
@@ -140,7 +140,7 @@ class LeaseIT {
     etcdctl.run("put", "ka/k", "v", "--lease=" + g.hex()).ok();
 
     long stoppedAt;
-    try (Etcdctl.Background keepAlive = new Etcdctl(cluster.endpoint(follower))
+    try (Etcdctl.Background keepAlive = cluster.etcdctl(cluster.endpoint(follower))
         .start("lease", "keep-alive", g.hex())) {
       await("ka/k to stay through 3 TTLs of keep-alives via m" + (follower + 1))
           .during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(12))

@@ -79,14 +79,13 @@ class WatchScaleIT {
     cluster = LocalCluster.start(dir);
     int leader = cluster.awaitLeader(Duration.ofSeconds(60));
     int follower = (leader + 1) % cluster.size();
-    String endpoint = cluster.endpoint(follower);
     long start = cluster.client(follower).kv().range(RangeRequest.newBuilder()
         .setKey(utf8("none")).build()).getHeader().getRevision() + 1;
 
     LongAdder fleetEvents = new LongAdder();
     List<Recorder> fleet = new ArrayList<>();
     for (int c = 0; c < CONNECTIONS; c++) {
-      clients.add(new EtcdClient(endpoint));
+      clients.add(cluster.newClient(follower));
     }
     long t0 = System.nanoTime();
     for (int s = 0; s < STREAMS; s++) {
@@ -102,7 +101,7 @@ class WatchScaleIT {
             == STREAMS * WATCHERS_PER_STREAM);
     double createSeconds = secondsSince(t0);
 
-    EtcdClient stalledClient = new EtcdClient(endpoint);
+    EtcdClient stalledClient = cluster.newClient(follower);
     clients.add(stalledClient);
     Recorder stalled = new Recorder(stalledClient, true, new LongAdder());
     for (int id = 1; id <= STALLED_WATCHERS + STALLED_BULK_WATCHERS; id++) {

@@ -27,6 +27,24 @@ public interface Cluster extends AutoCloseable {
 
   boolean isRunning(int i);
 
+  /**
+   * The client certificate and CA that etcd clients of this cluster present over TLS, or null
+   * when its etcd API is plaintext.
+   */
+  default dev.keelson.store.raft.TlsFiles clientTls() {
+    return null;
+  }
+
+  /** A new raw client of master {@code i}, over TLS when the cluster uses it. */
+  default EtcdClient newClient(int i) {
+    return new EtcdClient(endpoint(i), clientTls());
+  }
+
+  /** etcdctl against {@code endpoints}, with the client certificate when the cluster uses TLS. */
+  default Etcdctl etcdctl(String endpoints) {
+    return new Etcdctl(endpoints, clientTls());
+  }
+
   default List<String> endpoints() {
     return java.util.stream.IntStream.range(0, size()).mapToObj(this::endpoint).toList();
   }

@@ -5,7 +5,9 @@ import dev.keelson.etcd.etcdserverpb.KVGrpc;
 import dev.keelson.etcd.etcdserverpb.MaintenanceGrpc;
 import dev.keelson.etcd.etcdserverpb.StatusRequest;
 import dev.keelson.etcd.etcdserverpb.StatusResponse;
+import dev.keelson.store.raft.TlsFiles;
 import io.grpc.ManagedChannel;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.concurrent.TimeUnit;
 
@@ -15,9 +17,25 @@ public final class EtcdClient implements AutoCloseable {
   private final ManagedChannel channel;
 
   public EtcdClient(String endpoint) {
+    this(endpoint, null);
+  }
+
+  /** @param tls the client certificate and CA to connect with over TLS; null for plaintext */
+  public EtcdClient(String endpoint, TlsFiles tls) {
     this.endpoint = endpoint;
-    this.channel = NettyChannelBuilder.forTarget(endpoint).usePlaintext()
-        .maxInboundMessageSize(64 << 20).build();
+    NettyChannelBuilder b;
+    if (tls == null) {
+      b = NettyChannelBuilder.forTarget(endpoint).usePlaintext();
+    } else {
+      try {
+        b = NettyChannelBuilder.forTarget(endpoint, TlsChannelCredentials.newBuilder()
+            .keyManager(tls.cert().toFile(), tls.key().toFile())
+            .trustManager(tls.ca().toFile()).build());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    this.channel = b.maxInboundMessageSize(64 << 20).build();
   }
 
   public String endpoint() {

@@ -24,9 +24,18 @@ public final class Etcdctl {
   }
 
   private final String endpoints;
+  /** --cacert, --cert and --key, or nothing for plaintext. */
+  private final List<String> tlsFlags;
 
   public Etcdctl(String endpoints) {
+    this(endpoints, null);
+  }
+
+  /** @param tls the client certificate and CA to connect with over TLS; null for plaintext */
+  public Etcdctl(String endpoints, dev.keelson.store.raft.TlsFiles tls) {
     this.endpoints = endpoints;
+    this.tlsFlags = tls == null ? List.of() : List.of("--cacert=" + tls.ca(),
+        "--cert=" + tls.cert(), "--key=" + tls.key());
   }
 
   public static boolean available() {
@@ -119,6 +128,7 @@ public final class Etcdctl {
   /** Starts etcdctl with the given arguments and returns at once. */
   public Background start(String... args) {
     List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "--endpoints=" + endpoints));
+    cmd.addAll(tlsFlags);
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("ETCDCTL_API", "3");
@@ -136,6 +146,7 @@ public final class Etcdctl {
   public Run runWithInput(String stdin, String... args) {
     List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "--endpoints=" + endpoints,
         "--command-timeout=15s"));
+    cmd.addAll(tlsFlags);
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("ETCDCTL_API", "3");

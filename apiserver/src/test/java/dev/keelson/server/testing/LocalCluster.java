@@ -20,6 +20,8 @@ public final class LocalCluster implements Cluster {
   private dev.keelson.api.KubeApi.Security security;
   /** The etcd API's TLS files (client certificates required), or null for plaintext. */
   private dev.keelson.store.raft.TlsFiles etcdTls;
+  /** What etcd clients present, or null for plaintext. */
+  private dev.keelson.store.raft.TlsFiles clientTls;
 
   private LocalCluster(Path dir, int n, UnaryOperator<RaftConfig> tweak) {
     List<RaftConfig.Peer> peers = new ArrayList<>();
@@ -43,11 +45,19 @@ public final class LocalCluster implements Cluster {
     return start(dir, tweak, WatchConfig.defaults());
   }
 
-  /** Masters whose watch hubs use {@code watch} (short progress-notify intervals, say). */
+  /**
+   * Masters whose watch hubs use {@code watch} (short progress-notify intervals, say). As
+   * {@code bin/keelson up} runs them: Raft over mutual TLS and the etcd API over TLS requiring
+   * a client certificate, with the certificates in {@code dir/pki}; {@link #client} and
+   * {@link #clientTls} connect accordingly.
+   */
   public static LocalCluster start(Path dir, UnaryOperator<RaftConfig> tweak, WatchConfig watch)
       throws Exception {
     LocalCluster c = new LocalCluster(dir, 3, tweak);
     c.watch = watch;
+    c.pki = dev.keelson.auth.pki.LocalPki.ensure(dir.resolve("pki"), List.of(),
+        List.of("127.0.0.1"));
+    c.secure();
     for (int i = 0; i < 3; i++) {
       c.start(i);
     }
@@ -89,12 +99,24 @@ public final class LocalCluster implements Cluster {
     c.pki = dev.keelson.auth.pki.LocalPki.ensure(dir.resolve("pki"), List.of(),
         List.of("127.0.0.1"));
     c.security = security.apply(c.pki);
-    dev.keelson.store.raft.TlsFiles peer = new dev.keelson.store.raft.TlsFiles(
-        c.pki.peerCertFile(), c.pki.peerKeyFile(), c.pki.caCertFile());
-    c.configs.replaceAll(cfg -> cfg.withPeerTls(peer));
-    c.etcdTls = new dev.keelson.store.raft.TlsFiles(c.pki.serverCertFile(),
-        c.pki.serverKeyFile(), c.pki.caCertFile());
+    c.secure();
     return c.startAll();
+  }
+
+  /** Raft over mutual TLS, the etcd API over TLS with client certificates required. */
+  private void secure() {
+    dev.keelson.store.raft.TlsFiles peer = new dev.keelson.store.raft.TlsFiles(
+        pki.peerCertFile(), pki.peerKeyFile(), pki.caCertFile());
+    configs.replaceAll(cfg -> cfg.withPeerTls(peer));
+    etcdTls = new dev.keelson.store.raft.TlsFiles(pki.serverCertFile(), pki.serverKeyFile(),
+        pki.caCertFile());
+    clientTls = new dev.keelson.store.raft.TlsFiles(pki.etcdClientCertFile(),
+        pki.etcdClientKeyFile(), pki.caCertFile());
+  }
+
+  @Override
+  public dev.keelson.store.raft.TlsFiles clientTls() {
+    return clientTls;
   }
 
   private LocalCluster startAll() throws Exception {
@@ -164,7 +186,7 @@ public final class LocalCluster implements Cluster {
   @Override
   public synchronized EtcdClient client(int i) {
     if (clients[i] == null) {
-      clients[i] = new EtcdClient(endpoint(i));
+      clients[i] = newClient(i);
     }
     return clients[i];
   }
@@ -188,7 +210,7 @@ public final class LocalCluster implements Cluster {
           new dev.keelson.api.KubeApi.Config(new java.net.InetSocketAddress("127.0.0.1",
               apiPorts[i]), pki.server(), pki.ca().certificate(), 16, security));
     } else if (masters[i] == null) {
-      masters[i] = Master.start(configs.get(i), 2, watch);
+      masters[i] = Master.start(configs.get(i), 2, watch, etcdTls);
     }
   }
 

@@ -16,6 +16,8 @@ public final class ProcessCluster implements Cluster {
   private final List<String> peers = new ArrayList<>();
   private final List<String> clientAddrs = new ArrayList<>();
   private final Process[] processes;
+  /** What etcd clients present. */
+  private dev.keelson.store.raft.TlsFiles clientTls;
   private final EtcdClient[] clients;
 
   public ProcessCluster(Path dir, List<String> extraArgs) {
@@ -30,12 +32,27 @@ public final class ProcessCluster implements Cluster {
     clients = new EtcdClient[3];
   }
 
+  /**
+   * Three master processes as {@code bin/keelson up} runs them: Raft over mutual TLS, the etcd
+   * API over TLS requiring a client certificate (certificates in {@code dir/pki}).
+   */
   public static ProcessCluster start(Path dir, List<String> extraArgs) throws Exception {
-    ProcessCluster c = new ProcessCluster(dir, extraArgs);
+    dev.keelson.auth.pki.LocalPki pki = dev.keelson.auth.pki.LocalPki.ensure(
+        dir.resolve("pki"), List.of(), List.of("127.0.0.1"));
+    List<String> args = new ArrayList<>(extraArgs);
+    args.addAll(List.of("--pki-dir", pki.dir().toString(), "--client-cert-auth", "--peer-tls"));
+    ProcessCluster c = new ProcessCluster(dir, args);
+    c.clientTls = new dev.keelson.store.raft.TlsFiles(pki.etcdClientCertFile(),
+        pki.etcdClientKeyFile(), pki.caCertFile());
     for (int i = 0; i < 3; i++) {
       c.start(i);
     }
     return c;
+  }
+
+  @Override
+  public dev.keelson.store.raft.TlsFiles clientTls() {
+    return clientTls;
   }
 
   @Override
@@ -51,7 +68,7 @@ public final class ProcessCluster implements Cluster {
   @Override
   public synchronized EtcdClient client(int i) {
     if (clients[i] == null) {
-      clients[i] = new EtcdClient(endpoint(i));
+      clients[i] = newClient(i);
     }
     return clients[i];
   }

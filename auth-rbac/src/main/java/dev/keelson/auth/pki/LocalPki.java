@@ -127,15 +127,8 @@ public final class LocalPki {
     CertificateAuthority ca = ensureCa(dir, clock);
     Instant renewAfter = clock.instant().plus(RENEW_BEFORE);
 
-    IssuedCert server = existing(dir.resolve(SERVER_CERT), dir.resolve(SERVER_KEY), ca, renewAfter)
-        .filter(c -> covers(dir.resolve(SERVER_CERT), c.certificate(), dns, ips))
-        .orElse(null);
-    if (server == null) {
-      server = ca.issueServer(SERVER_NAME, List.copyOf(dns), List.copyOf(ips), LEAF_VALIDITY);
-      server.write(dir.resolve(SERVER_CERT), dir.resolve(SERVER_KEY));
-      LOG.info("issued server certificate {} with DNS {} and IPs {}", dir.resolve(SERVER_CERT), dns,
-          ips);
-    }
+    IssuedCert server = ensureServing(ca, dir.resolve(SERVER_CERT), dir.resolve(SERVER_KEY), dns,
+        ips, renewAfter, false);
     IssuedCert admin = existing(dir.resolve(ADMIN_CERT), dir.resolve(ADMIN_KEY), ca, renewAfter)
         .orElse(null);
     if (admin == null) {
@@ -143,15 +136,8 @@ public final class LocalPki {
       admin.write(dir.resolve(ADMIN_CERT), dir.resolve(ADMIN_KEY));
       LOG.info("issued admin client certificate {}", dir.resolve(ADMIN_CERT));
     }
-    IssuedCert peer = existing(dir.resolve(PEER_CERT), dir.resolve(PEER_KEY), ca, renewAfter)
-        .filter(c -> covers(dir.resolve(PEER_CERT), c.certificate(), dns, ips))
-        .orElse(null);
-    if (peer == null) {
-      peer = ca.issuePeer(PEER_NAME, List.copyOf(dns), List.copyOf(ips), LEAF_VALIDITY);
-      peer.write(dir.resolve(PEER_CERT), dir.resolve(PEER_KEY));
-      LOG.info("issued peer certificate {} with DNS {} and IPs {}", dir.resolve(PEER_CERT), dns,
-          ips);
-    }
+    IssuedCert peer = ensureServing(ca, dir.resolve(PEER_CERT), dir.resolve(PEER_KEY), dns, ips,
+        renewAfter, true);
     IssuedCert etcdClient = existing(dir.resolve(ETCD_CLIENT_CERT), dir.resolve(ETCD_CLIENT_KEY),
         ca, renewAfter).orElse(null);
     if (etcdClient == null) {
@@ -160,6 +146,59 @@ public final class LocalPki {
       LOG.info("issued etcd client certificate {}", dir.resolve(ETCD_CLIENT_CERT));
     }
     return new LocalPki(dir, ca, server, admin, peer, etcdClient, ensureServiceAccountKey(dir));
+  }
+
+  /** A serving (or, {@code peer}, serving and client) certificate with at least these SANs. */
+  private static IssuedCert ensureServing(CertificateAuthority ca, Path crt, Path key,
+      Set<String> dns, Set<String> ips, Instant renewAfter, boolean peer) throws IOException {
+    IssuedCert c = existing(crt, key, ca, renewAfter)
+        .filter(x -> covers(crt, x.certificate(), dns, ips))
+        .orElse(null);
+    if (c == null) {
+      c = peer ? ca.issuePeer(PEER_NAME, List.copyOf(dns), List.copyOf(ips), LEAF_VALIDITY)
+          : ca.issueServer(SERVER_NAME, List.copyOf(dns), List.copyOf(ips), LEAF_VALIDITY);
+      Files.createDirectories(crt.getParent());
+      c.write(crt, key);
+      LOG.info("issued {} certificate {} with DNS {} and IPs {}", peer ? "peer" : "server", crt,
+          dns, ips);
+    }
+    return c;
+  }
+
+  /**
+   * One master's own serving and peer certificates, in {@code dir/<name>/server.crt} and
+   * {@code peer.crt} (with their keys), whose SANs are the defaults, {@code sharedDns} and
+   * {@code sharedIps} (a load balancer's, say), and {@code addresses}, this master's own (IP
+   * literals or DNS names). A master started with {@code --id <name>} uses them instead of the
+   * cluster-wide {@code server.crt} and {@code peer.crt}. Idempotent as {@link #ensure}.
+   */
+  public void ensureMaster(String name, List<String> sharedDns, List<String> sharedIps,
+      List<String> addresses) throws IOException {
+    if (name.isEmpty() || name.contains("/") || name.startsWith(".")) {
+      throw new IllegalArgumentException("not a master name: " + name);
+    }
+    Set<String> dns = new LinkedHashSet<>(sharedDns);
+    dns.addAll(DEFAULT_DNS_NAMES);
+    Set<String> ips = new LinkedHashSet<>(sharedIps);
+    ips.addAll(DEFAULT_IP_ADDRESSES);
+    for (String a : addresses) {
+      (IPAddress.isValid(a) ? ips : dns).add(a);
+    }
+    Instant renewAfter = Clock.systemUTC().instant().plus(RENEW_BEFORE);
+    Path own = dir.resolve(name);
+    ensureServing(ca, own.resolve(SERVER_CERT), own.resolve(SERVER_KEY), dns, ips, renewAfter,
+        false);
+    ensureServing(ca, own.resolve(PEER_CERT), own.resolve(PEER_KEY), dns, ips, renewAfter, true);
+  }
+
+  /**
+   * The serving or peer certificate file ({@code server.crt}, {@code peer.crt}, or their keys)
+   * master {@code name} should use: its own in {@code dir/<name>/} if there is one, else the
+   * cluster-wide one.
+   */
+  public static Path forMaster(Path dir, String name, String file) {
+    Path own = dir.resolve(name).resolve(file);
+    return Files.exists(own) ? own : dir.resolve(file);
   }
 
   /**

@@ -70,6 +70,32 @@ class LocalPkiTest {
   }
 
   @Test
+  void eachMasterMayHaveItsOwnServingAndPeerCertificatesNamingItsAddresses() throws Exception {
+    LocalPki pki = LocalPki.ensure(dir, List.of("api.example"), List.of("10.0.0.10"));
+    assertThat(LocalPki.forMaster(dir, "m1", "server.crt")).isEqualTo(dir.resolve("server.crt"));
+    pki.ensureMaster("m1", List.of("api.example"), List.of("10.0.0.10"),
+        List.of("10.0.0.1", "m1.example"));
+    assertThat(LocalPki.forMaster(dir, "m1", "server.crt"))
+        .isEqualTo(dir.resolve("m1/server.crt"));
+    assertThat(LocalPki.forMaster(dir, "m2", "peer.key")).isEqualTo(dir.resolve("peer.key"));
+    for (String f : List.of("server.crt", "peer.crt")) {
+      X509Certificate c = Pem.readCertificate(dir.resolve("m1").resolve(f));
+      c.verify(pki.ca().certificate().getPublicKey());
+      assertThat(sanValues(c)).contains("m1.example", "10.0.0.1", "api.example", "10.0.0.10",
+          "localhost", "127.0.0.1");
+    }
+    assertThat(Files.getPosixFilePermissions(dir.resolve("m1/server.key")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    FileTime written = Files.getLastModifiedTime(dir.resolve("m1/peer.crt"));
+    Files.setLastModifiedTime(dir.resolve("m1/peer.crt"), MARK);
+    pki.ensureMaster("m1", List.of("api.example"), List.of("10.0.0.10"), List.of("10.0.0.1"));
+    assertThat(Files.getLastModifiedTime(dir.resolve("m1/peer.crt"))).as("kept, was %s",
+        written).isEqualTo(MARK);
+    assertThatThrownBy(() -> pki.ensureMaster("../x", List.of(), List.of(), List.of("a")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void theServiceAccountKeyPairIsCreatedOnceAndKeptAfterwards() throws Exception {
     LocalPki first = LocalPki.ensure(dir, List.of(), List.of());
     assertThat(Files.getPosixFilePermissions(dir.resolve("sa.key")))

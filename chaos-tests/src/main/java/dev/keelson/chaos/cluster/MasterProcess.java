@@ -110,6 +110,7 @@ public final class MasterProcess {
     cmd.addAll(List.of("-jar", jar.toString(), "server", "--id", id,
         "--data-dir", dataDir.toString(),
         "--api-address", host + ":" + apiPort, "--pki-dir", pkiDir.toString(),
+        "--client-cert-auth", "--peer-tls",
         "--exit-with", Long.toString(ProcessHandle.current().pid())));
     for (MasterProcess m : all) {
       cmd.add("--peer");

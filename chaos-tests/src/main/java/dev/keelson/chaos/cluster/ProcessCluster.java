@@ -3,7 +3,9 @@ package dev.keelson.chaos.cluster;
 import dev.keelson.etcd.etcdserverpb.MaintenanceGrpc;
 import dev.keelson.etcd.etcdserverpb.StatusRequest;
 import dev.keelson.etcd.etcdserverpb.StatusResponse;
+import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,8 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Three masters as real processes on 127.0.0.11, .12 and .13 (etcd API on 2379, Raft on
  * 2380, Kubernetes API over HTTPS on 6443), each in its own cgroup under
- * {@code keelson-chaos/<run>}. The certificates (a CA, the masters' serving certificate for the
- * three addresses, an admin client certificate) are made once per cluster in
+ * {@code keelson-chaos/<run>}, secured as {@code bin/keelson up} runs them: Raft over mutual
+ * TLS, the etcd API over TLS requiring a client certificate. The certificates (a CA, the
+ * masters' serving and peer certificates for the three addresses, the admin and etcd client
+ * certificates) are made once per cluster in
  * {@code <workDir>/pki} by the master jar's {@code pki} command. It cleans up after itself on
  * {@link #close} and from a shutdown hook; the masters also exit on their own when the JVM that
  * started them dies ({@code --exit-with <harness pid>}), so an interrupted run leaves no process.
@@ -62,9 +66,21 @@ public final class ProcessCluster implements AutoCloseable {
       MasterProcess m = new MasterProcess("m" + (i + 1), HOSTS.get(i), 2379, 2380, API_PORT, pki,
           workDir, root, GROUP + "/" + run);
       masters.add(m);
-      channels.add(NettyChannelBuilder.forTarget(m.endpoint()).usePlaintext().build());
+      channels.add(NettyChannelBuilder.forTarget(m.endpoint(), etcdCredentials(pki)).build());
     }
     Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /** TLS with the etcd client certificate, trusting the cluster CA. */
+  private static ChannelCredentials etcdCredentials(Path pki) {
+    try {
+      return TlsChannelCredentials.newBuilder()
+          .keyManager(pki.resolve("etcd-client.crt").toFile(),
+              pki.resolve("etcd-client.key").toFile())
+          .trustManager(pki.resolve("ca.crt").toFile()).build();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the etcd client certificate in " + pki, e);
+    }
   }
 
   /**
