@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keelson.api.cache.CacheWatcher;
+import dev.keelson.api.controller.ControllerLoop;
 import dev.keelson.api.cache.CachedObject;
 import dev.keelson.api.cache.WatchCache;
 import dev.keelson.api.registry.ApiException;
@@ -21,8 +22,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,12 +55,10 @@ public final class CrdController implements AutoCloseable {
   private final Clock clock;
   private final BooleanSupplier leader;
   private final ResourceType crdType;
-  private final Semaphore wake = new Semaphore(0);
+  private final ControllerLoop loop;
   /** What this controller put into {@link #types}, by group/version/resource. Loop only. */
   private final Map<String, Served> served = new HashMap<>();
   private volatile CacheWatcher watcher;
-  private volatile boolean closed;
-  private Thread thread;
 
   /** A type and the schema it was put with. */
   private record Served(ResourceType type, JsonNode schema) {}
@@ -75,31 +72,13 @@ public final class CrdController implements AutoCloseable {
     this.clock = clock;
     this.leader = leader;
     this.crdType = types.find(CrdHooks.GROUP, "v1", "customresourcedefinitions").orElseThrow();
+    this.loop = new ControllerLoop("crd-controller-" + nodeId, this::runOnce, PERIOD_MS);
   }
 
   /** Starts the loop on a thread of its own. */
   public CrdController start() {
-    thread = new Thread(this::loop, "crd-controller-" + nodeId);
-    thread.setDaemon(true);
-    thread.start();
+    loop.start();
     return this;
-  }
-
-  private void loop() {
-    while (!closed) {
-      try {
-        runOnce();
-      } catch (RuntimeException e) {
-        LOG.warn("[{}] CRD controller pass failed", nodeId, e);
-      }
-      try {
-        if (wake.tryAcquire(PERIOD_MS, TimeUnit.MILLISECONDS)) {
-          wake.drainPermits();
-        }
-      } catch (InterruptedException e) {
-        return;
-      }
-    }
   }
 
   /** One pass: follow the cache, serve what it defines, and lead if this master leads. */
@@ -117,7 +96,7 @@ public final class CrdController implements AutoCloseable {
     CacheWatcher w = watcher;
     if (w == null || w.closed()) {
       try {
-        w = cache.watch(CRD_PREFIX, o -> true, 0, 1_000, wake::release);
+        w = cache.watch(CRD_PREFIX, o -> true, 0, 1_000, loop::wake);
       } catch (WatchCache.TooOldException e) {
         return; // the cache is (re)loading: the next pass tries again
       }
@@ -333,10 +312,7 @@ public final class CrdController implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    if (thread != null) {
-      thread.interrupt();
-    }
+    loop.close();
     CacheWatcher w = watcher;
     if (w != null) {
       w.close();

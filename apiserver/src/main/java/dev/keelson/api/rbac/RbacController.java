@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keelson.api.cache.CacheEvent;
 import dev.keelson.api.cache.CacheWatcher;
 import dev.keelson.api.cache.WatchCache;
+import dev.keelson.api.controller.ControllerLoop;
 import dev.keelson.api.registry.ApiException;
 import dev.keelson.api.registry.Registry;
 import dev.keelson.api.registry.ResourceType;
@@ -19,8 +20,6 @@ import dev.keelson.auth.rbac.RbacObject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,12 +48,10 @@ public final class RbacController implements AutoCloseable {
   private final BooleanSupplier leader;
   private final Map<RbacKind, ResourceType> typeOf = new LinkedHashMap<>();
   private final RbacCache rbac = new RbacCache();
-  private final Semaphore wake = new Semaphore(0);
+  private final ControllerLoop loop;
   /** Loop thread only. */
   private CacheWatcher watcher;
   private volatile boolean synced;
-  private volatile boolean closed;
-  private Thread thread;
 
   public RbacController(String nodeId, Registry registry, ResourceTypes types,
       BooleanSupplier leader) {
@@ -65,6 +62,7 @@ public final class RbacController implements AutoCloseable {
     for (RbacKind k : RbacKind.values()) {
       typeOf.put(k, types.find(RbacKind.GROUP, "v1", k.resource()).orElseThrow());
     }
+    this.loop = new ControllerLoop("rbac-controller-" + nodeId, this::runOnce, PERIOD_MS);
   }
 
   /** The RBAC objects this master knows, as the authorizer reads them. */
@@ -78,27 +76,8 @@ public final class RbacController implements AutoCloseable {
   }
 
   public RbacController start() {
-    thread = new Thread(this::loop, "rbac-controller-" + nodeId);
-    thread.setDaemon(true);
-    thread.start();
+    loop.start();
     return this;
-  }
-
-  private void loop() {
-    while (!closed) {
-      try {
-        runOnce();
-      } catch (RuntimeException e) {
-        LOG.warn("[{}] RBAC controller pass failed", nodeId, e);
-      }
-      try {
-        if (wake.tryAcquire(PERIOD_MS, TimeUnit.MILLISECONDS)) {
-          wake.drainPermits();
-        }
-      } catch (InterruptedException e) {
-        return;
-      }
-    }
   }
 
   /** One pass: follow the watch cache; on the leader, create missing bootstrap objects. */
@@ -114,7 +93,7 @@ public final class RbacController implements AutoCloseable {
     boolean fresh = false;
     if (w == null || w.closed()) {
       try {
-        w = cache.watch(PREFIX, o -> true, 0, BATCH, wake::release);
+        w = cache.watch(PREFIX, o -> true, 0, BATCH, loop::wake);
       } catch (WatchCache.TooOldException e) {
         return; // the cache is (re)loading: the next pass tries again
       }
@@ -218,10 +197,7 @@ public final class RbacController implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    if (thread != null) {
-      thread.interrupt();
-    }
+    loop.close();
     CacheWatcher w = watcher;
     if (w != null) {
       w.close();

@@ -397,19 +397,28 @@ class AuthIT {
   }
 
   @Test
-  void tlsBelowVersion12IsRefused() throws Exception {
+  void tlsBelowVersion12IsRefusedOnTheApiTheEtcdApiAndRaft() throws Exception {
     if (!onPath("openssl")) {
       System.out.println("AuthIT TLS case skipped: openssl is not on PATH");
       return;
     }
-    String hostPort = cluster.apiUrl(0).substring("https://".length());
-    String tls11 = run(List.of("openssl", "s_client", "-connect", hostPort, "-tls1_1",
-        "-cipher", "DEFAULT:@SECLEVEL=0"));
-    // the server answers a TLS 1.1 hello with a protocol_version alert: no session, no cipher
-    assertThat(tls11).contains("alert protocol version").contains("Cipher is (NONE)")
-        .doesNotContain("BEGIN CERTIFICATE");
-    String tls12 = run(List.of("openssl", "s_client", "-connect", hostPort, "-tls1_2"));
-    assertThat(tls12).contains("Protocol  : TLSv1.2").contains("BEGIN CERTIFICATE");
+    List<String> client = List.of("-cert", cluster.pki().peerCertFile().toString(),
+        "-key", cluster.pki().peerKeyFile().toString());
+    for (String hostPort : List.of(cluster.apiUrl(0).substring("https://".length()),
+        cluster.endpoint(1), cluster.raftAddress(2))) {
+      List<String> tls11 = new ArrayList<>(List.of("openssl", "s_client", "-connect", hostPort,
+          "-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0"));
+      tls11.addAll(client);
+      String old = run(tls11);
+      // the server answers a TLS 1.1 hello with a protocol_version alert: no session, no cipher
+      assertThat(old).as(hostPort).contains("alert protocol version")
+          .contains("Cipher is (NONE)").doesNotContain("BEGIN CERTIFICATE");
+      List<String> tls12 = new ArrayList<>(List.of("openssl", "s_client", "-connect", hostPort,
+          "-tls1_2"));
+      tls12.addAll(client);
+      assertThat(run(tls12)).as(hostPort).contains("Protocol  : TLSv1.2")
+          .contains("BEGIN CERTIFICATE");
+    }
   }
 
   @Test

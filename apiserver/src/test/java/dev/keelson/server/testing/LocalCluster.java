@@ -80,11 +80,7 @@ public final class LocalCluster implements Cluster {
   public static LocalCluster startWithApi(Path dir, java.util.function.Function<
       dev.keelson.auth.pki.LocalPki, dev.keelson.api.KubeApi.Security> security)
       throws Exception {
-    LocalCluster c = new LocalCluster(dir, 3, UnaryOperator.identity());
-    c.pki = dev.keelson.auth.pki.LocalPki.ensure(dir.resolve("pki"), List.of(),
-        List.of("127.0.0.1"));
-    c.security = security.apply(c.pki);
-    return c.startAll();
+    return startWithApi(dir, security, false);
   }
 
   /**
@@ -95,11 +91,19 @@ public final class LocalCluster implements Cluster {
   public static LocalCluster startSecure(Path dir, java.util.function.Function<
       dev.keelson.auth.pki.LocalPki, dev.keelson.api.KubeApi.Security> security)
       throws Exception {
+    return startWithApi(dir, security, true);
+  }
+
+  private static LocalCluster startWithApi(Path dir, java.util.function.Function<
+      dev.keelson.auth.pki.LocalPki, dev.keelson.api.KubeApi.Security> security, boolean tls)
+      throws Exception {
     LocalCluster c = new LocalCluster(dir, 3, UnaryOperator.identity());
     c.pki = dev.keelson.auth.pki.LocalPki.ensure(dir.resolve("pki"), List.of(),
         List.of("127.0.0.1"));
     c.security = security.apply(c.pki);
-    c.secure();
+    if (tls) {
+      c.secure();
+    }
     return c.startAll();
   }
 
