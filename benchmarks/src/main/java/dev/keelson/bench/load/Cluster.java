@@ -5,7 +5,6 @@ import dev.keelson.etcd.etcdserverpb.MaintenanceGrpc;
 import dev.keelson.etcd.etcdserverpb.StatusRequest;
 import dev.keelson.etcd.etcdserverpb.StatusResponse;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -95,8 +94,8 @@ final class Cluster {
    * the server refused counts as an error, and the calls cost less.
    */
   static ManagedChannel open(String endpoint) {
-    return NettyChannelBuilder.forTarget(endpoint).usePlaintext().directExecutor()
-        .disableRetry().maxInboundMessageSize(64 << 20).build();
+    return Channels.builder(endpoint).directExecutor().disableRetry()
+        .maxInboundMessageSize(64 << 20).build();
   }
 
   /**

@@ -1,7 +1,9 @@
 package dev.keelson.bench.load;
 
+import dev.keelson.bench.watch.TlsOptions;
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options every load workload has. */
@@ -10,6 +12,8 @@ final class CommonOptions {
       paramLabel = "host:port", description = "The servers' etcd v3 gRPC endpoints, comma "
           + "separated (default: ${DEFAULT-VALUE}).")
   List<String> endpoints;
+
+  @Mixin TlsOptions tls;
 
   @Option(names = "--label", defaultValue = "unlabeled",
       description = "What runs the servers, e.g. keelson or etcd; recorded in the JSON "

@@ -58,6 +58,7 @@ abstract class KvCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
+    common.tls.apply();
     Cluster cluster = Cluster.discover(common.endpoints);
     List<String> targets = cluster.endpoints(load.target);
     List<ManagedChannel> channels = Cluster.connect(targets, load.conns);

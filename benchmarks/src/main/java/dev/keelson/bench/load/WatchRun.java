@@ -113,6 +113,7 @@ final class WatchRun {
    */
   Outcome run(Pacer pacer, WatchStream.Listener onEvent, WatchPutOperation.Listener onReply)
       throws Exception {
+    common.tls.apply();
     Cluster cluster = Cluster.discover(common.endpoints);
     List<String> watchTargets = cluster.endpoints(options.watchTarget);
     List<String> putTargets = cluster.endpoints(options.putTarget);

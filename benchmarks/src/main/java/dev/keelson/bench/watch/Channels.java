@@ -6,14 +6,41 @@ import dev.keelson.etcd.etcdserverpb.MaintenanceGrpc;
 import dev.keelson.etcd.etcdserverpb.RangeRequest;
 import dev.keelson.etcd.etcdserverpb.StatusRequest;
 import dev.keelson.etcd.etcdserverpb.StatusResponse;
+import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.TlsChannelCredentials;
+import java.io.IOException;
+import java.nio.file.Path;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Plaintext gRPC connections to etcd v3 endpoints (host:port), as the benchmark uses them. */
+/**
+ * gRPC connections to etcd v3 endpoints (host:port), as the benchmark uses them: plaintext, or
+ * TLS once {@link #useTls} was called (by {@link TlsOptions}).
+ */
 public final class Channels {
+  /** Null: plaintext. Set once, before the first connection. */
+  private static volatile ChannelCredentials tls;
+
   private Channels() {}
+
+  /** TLS for every connection opened from now on; {@code cert}/{@code key} may be null. */
+  public static void useTls(Path ca, Path cert, Path key) throws IOException {
+    TlsChannelCredentials.Builder b = TlsChannelCredentials.newBuilder()
+        .trustManager(ca.toFile());
+    if (cert != null) {
+      b.keyManager(cert.toFile(), key.toFile());
+    }
+    tls = b.build();
+  }
+
+  /** A builder for one endpoint, plaintext or TLS as configured. */
+  public static NettyChannelBuilder builder(String endpoint) {
+    ChannelCredentials c = tls;
+    return c == null ? NettyChannelBuilder.forTarget(endpoint).usePlaintext()
+        : NettyChannelBuilder.forTarget(endpoint, c);
+  }
 
   /**
    * A connection of its own (one HTTP/2 connection per channel). Responses are handled on the
@@ -21,8 +48,7 @@ public final class Channels {
    * small next to the server's.
    */
   static ManagedChannel open(String endpoint) {
-    return NettyChannelBuilder.forTarget(endpoint).usePlaintext().directExecutor()
-        .maxInboundMessageSize(64 << 20).build();
+    return builder(endpoint).directExecutor().maxInboundMessageSize(64 << 20).build();
   }
 
   /** Makes the channel connect now, so that later measurements do not include connecting. */

@@ -47,6 +47,8 @@ public final class WatchScaleCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}).")
   List<String> endpoints;
 
+  @picocli.CommandLine.Mixin TlsOptions tls;
+
   @Option(names = "--watch-endpoint", defaultValue = "first",
       description = "Where the streams and watchers go: host:port, or first, follower (the "
           + "first endpoint that is not the leader) or leader (default: ${DEFAULT-VALUE}).")
@@ -132,6 +134,7 @@ public final class WatchScaleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    tls.apply();
     timeout = Duration.ofSeconds(timeoutSeconds);
     String watchAt = resolveWatchEndpoint();
     Long pid = pidOf(watchAt);
