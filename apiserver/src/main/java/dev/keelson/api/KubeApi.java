@@ -22,7 +22,12 @@ import dev.keelson.auth.rbac.RbacAuthorizer;
 import dev.keelson.auth.rbac.UserRules;
 import java.util.concurrent.atomic.AtomicReference;
 import dev.keelson.api.controller.MasterEndpoints;
+import dev.keelson.admission.ObjectReader;
+import dev.keelson.admission.plugins.NamespaceLifecycle;
+import dev.keelson.admission.plugins.ServiceAccountAdmission;
 import dev.keelson.api.controller.NamespaceController;
+import dev.keelson.api.controller.ServiceAccountController;
+import dev.keelson.api.registry.RegistryReader;
 import dev.keelson.api.crd.CrdController;
 import dev.keelson.api.crd.CrdHooks;
 import dev.keelson.api.crd.CustomResourceHooks;
@@ -97,14 +102,16 @@ public final class KubeApi implements AutoCloseable {
   private final ExecutorService watchExecutor;
   private final CrdController crds;
   private final RbacController rbac;
+  private final ServiceAccountController accounts;
 
   private final ApiHandler handler;
   private final Registry registry;
 
   private KubeApi(WatchCache cache, ApiServer server, ScheduledExecutorService scheduler,
-      ExecutorService watchExecutor, CrdController crds, RbacController rbac, ApiHandler handler,
-      Registry registry) {
+      ExecutorService watchExecutor, CrdController crds, RbacController rbac,
+      ServiceAccountController accounts, ApiHandler handler, Registry registry) {
     this.rbac = rbac;
+    this.accounts = accounts;
     this.handler = handler;
     this.registry = registry;
     this.cache = cache;
@@ -128,6 +135,7 @@ public final class KubeApi implements AutoCloseable {
     AtomicReference<EscalationGuard> escalation = new AtomicReference<>();
     registry.addHooks(new RbacHooks(escalation::get));
     RbacController rbac = new RbacController(id, registry, types, node::isLeaderReady);
+    registry.setAdmission(defaultAdmission(new RegistryReader(registry, types)));
     AtomicInteger n = new AtomicInteger();
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "api-timer-" + id);
@@ -195,12 +203,25 @@ public final class KubeApi implements AutoCloseable {
       }
     }, 500, 1000, TimeUnit.MILLISECONDS);
     rbac.start();
+    ServiceAccountController accounts = new ServiceAccountController(id, registry, types,
+        node::isLeaderReady).start();
     // every master serves the custom types its own cache defines; the leader writes status
     CrdController crds = new CrdController(id, registry, types, clock, node::isLeaderReady)
         .start();
     LOG.info("[{}] Kubernetes API listening on https://{}:{}", id,
         config.address().getHostString(), server.port());
-    return new KubeApi(cache, server, scheduler, watchExecutor, crds, rbac, handler, registry);
+    return new KubeApi(cache, server, scheduler, watchExecutor, crds, rbac, accounts, handler,
+        registry);
+  }
+
+  /**
+   * The built-in admission plugins, in Kubernetes' order: mutating (ServiceAccount), then after
+   * validation the validating ones (NamespaceLifecycle, ServiceAccount).
+   */
+  static AdmissionChain defaultAdmission(ObjectReader reader) {
+    ServiceAccountAdmission accounts = new ServiceAccountAdmission(reader);
+    return new AdmissionChain(List.of(accounts),
+        List.of(new NamespaceLifecycle(reader), accounts));
   }
 
   /** A user's RBAC rules as a SelfSubjectRulesReview lists them. */
@@ -285,6 +306,7 @@ public final class KubeApi implements AutoCloseable {
     scheduler.shutdownNow();
     crds.close();
     rbac.close();
+    accounts.close();
     cache.close();
     try {
       server.close();

@@ -321,9 +321,6 @@ public final class Registry {
     if (name.isEmpty() && !meta.path("generateName").asText("").isEmpty()) {
       meta.put("name", generateName(meta.path("generateName").asText()));
     }
-    if (t.namespaced()) {
-      requireNamespace(t, meta.path("namespace").asText(""), meta.path("name").asText(""));
-    }
     meta.put("uid", UUID.randomUUID().toString());
     meta.put("creationTimestamp", now());
     if (tracksGeneration(t)) {
@@ -604,20 +601,6 @@ public final class Registry {
   }
 
   // ---- helpers -----------------------------------------------------------------------------
-
-  private void requireNamespace(ResourceType t, String ns, String name) {
-    String key = "/registry/core/namespaces/" + ns;
-    CachedObject o = cache.get(key);
-    Stored s = o != null ? null : join(storage.get(key, true));
-    JsonNode nsObj = o != null ? o.object() : s == null ? null : decode(s);
-    if (nsObj == null) {
-      throw ApiException.notFound("namespaces \"" + ns + "\" not found");
-    }
-    if (nsObj.path("metadata").has("deletionTimestamp")) {
-      throw ApiException.forbidden(t, name, "unable to create new content in namespace " + ns
-          + " because it is being terminated");
-    }
-  }
 
   private static boolean contains(ArrayNode a, String v) {
     for (JsonNode n : a) {
