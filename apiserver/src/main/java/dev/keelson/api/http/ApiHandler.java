@@ -168,7 +168,11 @@ public final class ApiHandler extends Handler.Abstract {
     if (segs.length == 0) {
       return false;
     }
-    if (!isResourcePath(segs)) {
+    // health paths are always allowed, as kube-apiserver's --authorization-always-allow-paths:
+    // probes must not depend on the RBAC cache being loaded (authentication still applies)
+    boolean healthPath = segs[0].equals("livez") || segs[0].equals("readyz")
+        || segs[0].equals("healthz");
+    if (!isResourcePath(segs) && !healthPath) {
       authorize(Attributes.nonResource(userOf(req), method.toLowerCase(), path));
     }
     switch (segs[0]) {

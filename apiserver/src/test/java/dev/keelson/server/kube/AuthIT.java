@@ -141,7 +141,8 @@ class AuthIT {
 
   @Test
   void withoutCredentialsOnlyHealthAndVersionAreServed() {
-    for (String p : List.of("/livez", "/readyz", "/version", "/readyz?verbose")) {
+    for (String p : List.of("/livez", "/readyz", "/version", "/readyz?verbose",
+        "/livez/ping", "/readyz/poststarthook/rbac/bootstrap-roles")) {
       assertThat(nobody.get(p).code()).as(p).isEqualTo(200);
     }
     for (String p : List.of("/api", "/apis", "/api/v1/namespaces", "/metrics", "/openapi/v2",
