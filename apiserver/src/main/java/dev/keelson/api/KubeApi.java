@@ -3,9 +3,6 @@ package dev.keelson.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keelson.admission.AdmissionChain;
 import dev.keelson.api.cache.WatchCache;
-import dev.keelson.api.cache.CachedObject;
-import dev.keelson.api.registry.ApiException;
-import dev.keelson.api.registry.ResourceType;
 import dev.keelson.auth.authn.AuthenticationChain;
 import dev.keelson.auth.authn.Authenticator;
 import dev.keelson.auth.authn.ServiceAccountTokens;
@@ -135,7 +132,8 @@ public final class KubeApi implements AutoCloseable {
     AtomicReference<EscalationGuard> escalation = new AtomicReference<>();
     registry.addHooks(new RbacHooks(escalation::get));
     RbacController rbac = new RbacController(id, registry, types, node::isLeaderReady);
-    registry.setAdmission(defaultAdmission(new RegistryReader(registry, types)));
+    RegistryReader reader = new RegistryReader(registry, types);
+    registry.setAdmission(defaultAdmission(reader));
     AtomicInteger n = new AtomicInteger();
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "api-timer-" + id);
@@ -162,7 +160,7 @@ public final class KubeApi implements AutoCloseable {
             cache::watcherCount);
     ApiHandler handler = new ApiHandler(id, types, registry, json, clock, health, metrics,
         scheduler, watchExecutor);
-    authentication(handler, config.security(), registry, types, clock);
+    authentication(handler, config.security(), reader, clock);
     if (config.security().rbac()) {
       RbacAuthorizer authorizer = RbacAuthorizer.of(rbac.rbac());
       handler.setAuthorizer(authorizer, (user, ns) -> rules(authorizer, user, ns));
@@ -240,18 +238,20 @@ public final class KubeApi implements AutoCloseable {
   }
 
   /** Client certificates, then static tokens, then service-account tokens. */
-  private static void authentication(ApiHandler handler, Security sec, Registry registry,
-      ResourceTypes types, Clock clock) throws java.io.IOException {
+  private static void authentication(ApiHandler handler, Security sec, ObjectReader reader,
+      Clock clock) throws java.io.IOException {
     List<Authenticator> tokens = new ArrayList<>();
     if (sec.tokenAuthFile() != null) {
       tokens.add(TokenFileAuthenticator.read(sec.tokenAuthFile()));
     }
     ServiceAccountTokens sa = null;
     if (sec.serviceAccountKey() != null) {
-      ResourceType accounts = types.find("", "v1", "serviceaccounts").orElseThrow();
+      // the account's uid: this master's cache, else a quorum read (an account created an
+      // instant ago on another master)
       sa = new ServiceAccountTokens(sec.serviceAccountKey(),
           ServiceAccountTokens.DEFAULT_ISSUER, List.of(), clock,
-          (ns, name) -> accountUid(registry, accounts, ns, name));
+          (ns, name) -> reader.get("", "serviceaccounts", ns, name)
+              .map(o -> o.path("metadata").path("uid").asText("")));
     }
     List<Authenticator> chain = new ArrayList<>();
     chain.add(new X509Authenticator());
@@ -260,27 +260,6 @@ public final class KubeApi implements AutoCloseable {
       chain.add(sa);
     }
     handler.setAuthentication(new AuthenticationChain(chain, sec.anonymous()), tokens, sa);
-  }
-
-  /**
-   * A service account's uid: from this master's cache, else (an account created an instant ago
-   * on another master) from a quorum read.
-   */
-  private static Optional<String> accountUid(Registry registry, ResourceType accounts,
-      String ns, String name) {
-    CachedObject o = registry.cache().get(accounts.key(ns, name));
-    if (o != null) {
-      return Optional.of(o.object().path("metadata").path("uid").asText(""));
-    }
-    try {
-      return Optional.of(registry.get(accounts, ns, name, null).path("metadata").path("uid")
-          .asText(""));
-    } catch (ApiException e) {
-      if (e.code() == 404) {
-        return Optional.empty();
-      }
-      throw e;
-    }
   }
 
   /**
