@@ -1,6 +1,7 @@
 package dev.keelson.admission;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,4 +15,11 @@ public interface ObjectReader {
    * cluster-scoped resources.
    */
   Optional<ObjectNode> get(String group, String resource, String namespace, String name);
+
+  /**
+   * Every object of a resource in {@code namespace} ("" for cluster-scoped resources, null for
+   * all namespaces), from this master's cache: it may lag the store by a moment, and is empty for
+   * a resource this master does not serve.
+   */
+  List<ObjectNode> list(String group, String resource, String namespace);
 }

@@ -3,6 +3,8 @@ package dev.keelson.api.registry;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keelson.admission.ObjectReader;
 import dev.keelson.api.cache.CachedObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,13 +23,7 @@ public final class RegistryReader implements ObjectReader {
   @Override
   public Optional<ObjectNode> get(String group, String resource, String namespace,
       String name) {
-    ResourceType t = null;
-    for (ResourceType x : types.all()) {
-      if (x.group().equals(group) && x.resource().equals(resource)) {
-        t = x;
-        break;
-      }
-    }
+    ResourceType t = type(group, resource);
     if (t == null) {
       return Optional.empty();
     }
@@ -43,5 +39,27 @@ public final class RegistryReader implements ObjectReader {
       }
       throw e;
     }
+  }
+
+  @Override
+  public List<ObjectNode> list(String group, String resource, String namespace) {
+    ResourceType t = type(group, resource);
+    if (t == null) {
+      return List.of();
+    }
+    List<ObjectNode> out = new ArrayList<>();
+    for (CachedObject o : registry.cache().list(t.listPrefix(namespace), x -> true).items()) {
+      out.add(o.object());
+    }
+    return out;
+  }
+
+  private ResourceType type(String group, String resource) {
+    for (ResourceType x : types.all()) {
+      if (x.group().equals(group) && x.resource().equals(resource)) {
+        return x;
+      }
+    }
+    return null;
   }
 }
