@@ -32,4 +32,16 @@ public final class AdmissionChain {
       v.validate(r);
     }
   }
+
+  /**
+   * Runs the {@link ChargingAdmission} plugins again, after the store refused the write because
+   * an object their companion writes guard changed; the request's companions were cleared.
+   */
+  public void recharge(AdmissionRequest r) {
+    for (ValidatingAdmission v : validating) {
+      if (v instanceof ChargingAdmission) {
+        v.validate(r);
+      }
+    }
+  }
 }

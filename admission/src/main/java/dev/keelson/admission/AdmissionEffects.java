@@ -3,6 +3,7 @@ package dev.keelson.admission;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * What admitting one request produced besides the object: warnings for the client (sent as
@@ -22,9 +23,20 @@ public final class AdmissionEffects {
 
   private final List<String> warnings = new ArrayList<>();
   private final List<CompanionWrite> companions = new ArrayList<>();
+  private final Consumer<String> onWarning;
+
+  public AdmissionEffects() {
+    this(w -> { });
+  }
+
+  /** Effects whose warnings also go to {@code onWarning} as they are given. */
+  public AdmissionEffects(Consumer<String> onWarning) {
+    this.onWarning = onWarning;
+  }
 
   public void warn(String message) {
     warnings.add(message);
+    onWarning.accept(message);
   }
 
   public List<String> warnings() {

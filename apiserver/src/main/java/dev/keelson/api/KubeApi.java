@@ -20,9 +20,12 @@ import dev.keelson.auth.rbac.UserRules;
 import java.util.concurrent.atomic.AtomicReference;
 import dev.keelson.api.controller.MasterEndpoints;
 import dev.keelson.admission.ObjectReader;
+import dev.keelson.admission.plugins.LimitRanger;
 import dev.keelson.admission.plugins.NamespaceLifecycle;
+import dev.keelson.admission.quota.ResourceQuotaAdmission;
 import dev.keelson.admission.plugins.ServiceAccountAdmission;
 import dev.keelson.api.controller.NamespaceController;
+import dev.keelson.api.controller.ResourceQuotaController;
 import dev.keelson.api.controller.ServiceAccountController;
 import dev.keelson.api.registry.RegistryReader;
 import dev.keelson.api.crd.CrdController;
@@ -100,15 +103,18 @@ public final class KubeApi implements AutoCloseable {
   private final CrdController crds;
   private final RbacController rbac;
   private final ServiceAccountController accounts;
+  private final ResourceQuotaController quotas;
 
   private final ApiHandler handler;
   private final Registry registry;
 
   private KubeApi(WatchCache cache, ApiServer server, ScheduledExecutorService scheduler,
       ExecutorService watchExecutor, CrdController crds, RbacController rbac,
-      ServiceAccountController accounts, ApiHandler handler, Registry registry) {
+      ServiceAccountController accounts, ResourceQuotaController quotas, ApiHandler handler,
+      Registry registry) {
     this.rbac = rbac;
     this.accounts = accounts;
+    this.quotas = quotas;
     this.handler = handler;
     this.registry = registry;
     this.cache = cache;
@@ -203,23 +209,28 @@ public final class KubeApi implements AutoCloseable {
     rbac.start();
     ServiceAccountController accounts = new ServiceAccountController(id, registry, types,
         node::isLeaderReady).start();
+    ResourceQuotaController quotas = new ResourceQuotaController(id, registry, types,
+        node::isLeaderReady).start();
     // every master serves the custom types its own cache defines; the leader writes status
     CrdController crds = new CrdController(id, registry, types, clock, node::isLeaderReady)
         .start();
     LOG.info("[{}] Kubernetes API listening on https://{}:{}", id,
         config.address().getHostString(), server.port());
-    return new KubeApi(cache, server, scheduler, watchExecutor, crds, rbac, accounts, handler,
-        registry);
+    return new KubeApi(cache, server, scheduler, watchExecutor, crds, rbac, accounts, quotas,
+        handler, registry);
   }
 
   /**
-   * The built-in admission plugins, in Kubernetes' order: mutating (ServiceAccount), then after
-   * validation the validating ones (NamespaceLifecycle, ServiceAccount).
+   * The built-in admission plugins, in kube-apiserver's order: mutating (LimitRanger,
+   * ServiceAccount), then after validation the validating ones (NamespaceLifecycle,
+   * LimitRanger, ServiceAccount, and ResourceQuota last).
    */
   static AdmissionChain defaultAdmission(ObjectReader reader) {
     ServiceAccountAdmission accounts = new ServiceAccountAdmission(reader);
-    return new AdmissionChain(List.of(accounts),
-        List.of(new NamespaceLifecycle(reader), accounts));
+    LimitRanger limits = new LimitRanger(reader);
+    return new AdmissionChain(List.of(limits, accounts),
+        List.of(new NamespaceLifecycle(reader), limits, accounts,
+            new ResourceQuotaAdmission(reader)));
   }
 
   /** A user's RBAC rules as a SelfSubjectRulesReview lists them. */
@@ -286,6 +297,7 @@ public final class KubeApi implements AutoCloseable {
     crds.close();
     rbac.close();
     accounts.close();
+    quotas.close();
     cache.close();
     try {
       server.close();

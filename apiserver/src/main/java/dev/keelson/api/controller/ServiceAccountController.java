@@ -3,7 +3,6 @@ package dev.keelson.api.controller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keelson.admission.plugins.ServiceAccountAdmission;
-import dev.keelson.api.cache.CacheWatcher;
 import dev.keelson.api.cache.CachedObject;
 import dev.keelson.api.cache.WatchCache;
 import dev.keelson.api.registry.ApiException;
@@ -31,8 +30,8 @@ public final class ServiceAccountController implements AutoCloseable {
   private final ResourceType namespaces;
   private final ResourceType accounts;
   private final ControllerLoop loop;
-  private CacheWatcher nsWatch;
-  private CacheWatcher saWatch;
+  private final WakingWatch nsWatch;
+  private final WakingWatch saWatch;
 
   public ServiceAccountController(String nodeId, Registry registry, ResourceTypes types,
       BooleanSupplier leader) {
@@ -43,6 +42,8 @@ public final class ServiceAccountController implements AutoCloseable {
     this.namespaces = types.find("", "v1", "namespaces").orElseThrow();
     this.accounts = types.find("", "v1", "serviceaccounts").orElseThrow();
     this.loop = new ControllerLoop("sa-controller-" + nodeId, this::runOnce, PERIOD_MS);
+    this.nsWatch = new WakingWatch(cache, namespaces.listPrefix(null), loop);
+    this.saWatch = new WakingWatch(cache, accounts.listPrefix(null), loop);
   }
 
   public ServiceAccountController start() {
@@ -52,8 +53,8 @@ public final class ServiceAccountController implements AutoCloseable {
 
   /** One pass: creates each missing {@code default} account; returns how many it created. */
   public int runOnce() {
-    nsWatch = follow(nsWatch, namespaces);
-    saWatch = follow(saWatch, accounts);
+    nsWatch.drain();
+    saWatch.drain();
     if (!leader.getAsBoolean()) {
       return 0;
     }
@@ -81,28 +82,10 @@ public final class ServiceAccountController implements AutoCloseable {
     return created;
   }
 
-  /** Keeps a watch open whose events only wake the loop. */
-  private CacheWatcher follow(CacheWatcher w, ResourceType t) {
-    if (w == null || w.closed()) {
-      try {
-        w = cache.watch(t.listPrefix(null), o -> true, 0, 1_000, loop::wake);
-      } catch (WatchCache.TooOldException e) {
-        return null; // the cache is (re)loading: the next pass tries again
-      }
-    }
-    while (!w.poll(1_000).isEmpty()) {
-      // drained: each pass looks at the cache whole
-    }
-    return w;
-  }
-
   @Override
   public void close() {
     loop.close();
-    for (CacheWatcher w : new CacheWatcher[] {nsWatch, saWatch}) {
-      if (w != null) {
-        w.close();
-      }
-    }
+    nsWatch.close();
+    saWatch.close();
   }
 }

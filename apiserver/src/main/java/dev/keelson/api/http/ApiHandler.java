@@ -303,7 +303,8 @@ public final class ApiHandler extends Handler.Abstract {
         type.version(), type.resource(), t.subresource(), ns, t.name()));
     WriteOptions w = (contentType(req).equals("application/apply-patch+yaml") ? writeOptions(q)
         : ManagerNames.defaulted(writeOptions(q), req.getHeaders().get(HttpHeader.USER_AGENT)))
-        .withUser(userOf(req));
+        .withUser(userOf(req))
+        .withWarnings(m -> res.getHeaders().add("Warning", warningHeader(m)));
     Registry.Part part = "status".equals(t.subresource()) ? Registry.Part.STATUS
         : Registry.Part.MAIN;
     if ("scale".equals(t.subresource())) {
@@ -630,8 +631,13 @@ public final class ApiHandler extends Handler.Abstract {
       throw ApiException.badRequest(m.toString());
     }
     for (String f : unknown) {
-      res.getHeaders().add("Warning", "299 - \"unknown field \\\"" + f + "\\\"\"");
+      res.getHeaders().add("Warning", warningHeader("unknown field \"" + f + "\""));
     }
+  }
+
+  /** A Warning header's value (RFC 7234: code 299, no agent, the text quoted). */
+  static String warningHeader(String message) {
+    return "299 - \"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   private static WriteOptions writeOptions(Fields q) {

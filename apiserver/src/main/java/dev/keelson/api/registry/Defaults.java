@@ -23,6 +23,7 @@ final class Defaults {
         putIfAbsent(spec, "restartPolicy", "Always");
         putIfAbsent(spec, "dnsPolicy", "ClusterFirst");
         putIfAbsent(spec, "schedulerName", "default-scheduler");
+        requestsFromLimits(spec);
         obj.withObjectProperty("status").put("phase", "Pending");
       }
       case "/Service" -> {
@@ -49,6 +50,25 @@ final class Defaults {
     }
     if (gk.equals("/Secret")) {
       stringDataIntoData(obj);
+    }
+  }
+
+  /** A container that sets a limit but no request for a resource requests its limit. */
+  private static void requestsFromLimits(ObjectNode spec) {
+    for (String field : new String[] {"containers", "initContainers"}) {
+      for (JsonNode c : spec.path(field)) {
+        JsonNode limits = c.path("resources").path("limits");
+        if (!limits.isObject() || limits.isEmpty()
+            || !(c.get("resources") instanceof ObjectNode r)) {
+          continue;
+        }
+        ObjectNode requests = r.withObjectProperty("requests");
+        limits.fields().forEachRemaining(e -> {
+          if (!requests.has(e.getKey())) {
+            requests.set(e.getKey(), e.getValue());
+          }
+        });
+      }
     }
   }
 

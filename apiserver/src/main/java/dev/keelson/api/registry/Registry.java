@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keelson.admission.AdmissionChain;
+import dev.keelson.admission.AdmissionEffects;
 import dev.keelson.admission.AdmissionException;
 import dev.keelson.admission.AdmissionRequest;
 import dev.keelson.admission.AdmissionRequest.Operation;
@@ -42,6 +43,7 @@ public final class Registry {
   private static final int MAX_PATCH_ATTEMPTS = 5;
   private static final byte[] COMMA = {(byte) ','};
   private static final long CACHE_WAIT_MS = 3_000;
+  private static final long COMPANION_RETRY_MS = 10_000;
   private static final String RANDOM_CHARS = "bcdfghjklmnpqrstvwxz2456789";
 
   private final Storage storage;
@@ -348,12 +350,46 @@ public final class Registry {
     }
     Stored s;
     try {
-      s = join(storage.create(t.key(ns, meta.path("name").asText()), encode(body)));
+      s = createWithCompanions(t.key(ns, meta.path("name").asText()), encode(body), adm);
     } catch (ApiException e) {
-      throw e.code() == 409 ? ApiException.alreadyExists(t, meta.path("name").asText()) : e;
+      throw e.code() == 409 && "Conflict".equals(e.reason())
+          ? ApiException.alreadyExists(t, meta.path("name").asText()) : e;
     }
     meta.put("resourceVersion", Long.toString(s.modRevision()));
     return body;
+  }
+
+  /**
+   * Creates {@code key} with the companion writes admission attached (ResourceQuota's charge),
+   * in one transaction. When a companion's object changed since admission read it (another
+   * master charged the same quota), waits for this master's cache to see that change and runs
+   * the charging plugins again, until the write goes through, a plugin refuses, or
+   * {@link #COMPANION_RETRY_MS} is over.
+   */
+  private Stored createWithCompanions(String key, byte[] value, AdmissionRequest adm) {
+    long deadline = System.nanoTime() + COMPANION_RETRY_MS * 1_000_000;
+    for (;;) {
+      List<Storage.Companion> companions = new ArrayList<>();
+      for (AdmissionEffects.CompanionWrite c : adm.effects().companions()) {
+        ObjectNode o = c.object().deepCopy();
+        o.withObjectProperty("metadata").remove("resourceVersion");
+        companions.add(new Storage.Companion(
+            ResourceType.keyOf(c.group(), c.resource(), c.namespace(), c.name()), encode(o),
+            c.expectedResourceVersion()));
+      }
+      try {
+        return storage.create(key, value, companions).join();
+      } catch (CompletionException e) {
+        if (!(e.getCause() instanceof StorageException se)
+            || se.reason() != StorageException.Reason.COMPANION_CHANGED
+            || System.nanoTime() > deadline) {
+          throw join(e);
+        }
+        awaitCache(se.revision());
+        adm.effects().clearCompanions();
+        admit(() -> admission.recharge(adm));
+      }
+    }
   }
 
   /** Replaces an object (or its status); 409 when {@code body}'s resourceVersion is stale. */
@@ -496,6 +532,11 @@ public final class Registry {
   private Stored current(String key, boolean quorum) {
     Stored s = join(storage.get(key, quorum));
     return s != null || quorum ? s : join(storage.get(key, true));
+  }
+
+  /** The store's head revision, by a quorum read. */
+  public long currentRevision() {
+    return join(storage.currentRevision());
   }
 
   /** Waits until the cache holds every write acknowledged before this call (a quorum read). */
@@ -646,7 +687,8 @@ public final class Registry {
       ObjectNode obj, ObjectNode old, Part part, WriteOptions w) {
     String sub = part == Part.STATUS ? "status" : part == Part.SCALE ? "scale" : "";
     return new AdmissionRequest(op, t.group(), t.version(), t.kind(), t.resource(), sub,
-        t.namespaced() ? ns : "", name, obj, old, w.user(), w.dryRun());
+        t.namespaced() ? ns : "", name, obj, old, w.user(), w.dryRun(),
+        new AdmissionEffects(w.warnings()));
   }
 
   /** Runs an admission step; its refusal becomes the API's error. */
@@ -773,23 +815,31 @@ public final class Registry {
     try {
       return f.join();
     } catch (CompletionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof StorageException se) {
-        throw switch (se.reason()) {
-          case NOT_FOUND -> ApiException.notFound(se.getMessage());
-          case EXISTS, CONFLICT -> new ApiException(409, "Conflict", se.getMessage(), null, null,
-              null, List.of(), 0);
-          case COMPACTED -> ApiException.gone("The resourceVersion for the provided list is too "
-              + "old.");
-          case TOO_NEW -> ApiException.timeout("Too large resource version");
-          case UNAVAILABLE -> ApiException.unavailable(Objects.toString(se.getMessage(),
-              "storage unavailable"));
-        };
-      }
-      if (c instanceof ApiException ae) {
-        throw ae;
-      }
-      throw ApiException.unavailable(String.valueOf(c));
+      throw join(e);
     }
   }
+
+  /** The API's error for a failed store request. */
+  private static ApiException join(CompletionException e) {
+    Throwable c = e.getCause();
+    if (c instanceof StorageException se) {
+      return switch (se.reason()) {
+        case NOT_FOUND -> ApiException.notFound(se.getMessage());
+        case EXISTS, CONFLICT -> new ApiException(409, "Conflict", se.getMessage(), null, null,
+            null, List.of(), 0);
+        case COMPANION_CHANGED -> ApiException.timeout("resource quota evaluation timed out: "
+            + "concurrent writes kept changing the quota; try again");
+        case COMPACTED -> ApiException.gone("The resourceVersion for the provided list is too "
+            + "old.");
+        case TOO_NEW -> ApiException.timeout("Too large resource version");
+        case UNAVAILABLE -> ApiException.unavailable(Objects.toString(se.getMessage(),
+            "storage unavailable"));
+      };
+    }
+    if (c instanceof ApiException ae) {
+      return ae;
+    }
+    return ApiException.unavailable(String.valueOf(c));
+  }
+
 }

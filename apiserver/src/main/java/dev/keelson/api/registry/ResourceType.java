@@ -38,6 +38,15 @@ public record ResourceType(String group, String version, String resource, String
     return "/registry/" + (group.isEmpty() ? "core" : group) + "/" + resource + "/";
   }
 
+  /**
+   * The store key of an object of any type, by group ("" for core), resource, namespace ("" for
+   * cluster-scoped objects) and name.
+   */
+  public static String keyOf(String group, String resource, String namespace, String name) {
+    return "/registry/" + (group.isEmpty() ? "core" : group) + "/" + resource + "/"
+        + (namespace.isEmpty() ? "" : namespace + "/") + name;
+  }
+
   /** The store key of one object ({@code namespace} ignored for cluster-scoped types). */
   public String key(String namespace, String name) {
     return namespaced ? storagePrefix() + namespace + "/" + name : storagePrefix() + name;

@@ -60,15 +60,33 @@ public final class RaftStorage implements Storage {
 
   @Override
   public CompletableFuture<Stored> create(String key, byte[] value) {
+    return create(key, value, List.of());
+  }
+
+  @Override
+  public CompletableFuture<Stored> create(String key, byte[] value, List<Companion> companions) {
     ByteString k = bytes(key);
-    TxnRequest t = TxnRequest.newBuilder()
+    TxnRequest.Builder t = TxnRequest.newBuilder()
         .addCompare(Compare.newBuilder().setKey(k).setTarget(Compare.CompareTarget.CREATE)
             .setResult(Compare.CompareResult.EQUAL).setCreateRevision(0))
-        .addSuccess(put(k, value))
-        .build();
-    return txn(t).thenApply(res -> {
+        .addSuccess(put(k, value));
+    for (Companion c : companions) {
+      ByteString ck = bytes(c.key());
+      t.addCompare(modIs(ck, c.expectedRevision())).addSuccess(put(ck, c.value()));
+    }
+    if (!companions.isEmpty()) {
+      t.addFailure(RequestOp.newBuilder().setRequestRange(
+          RangeRequest.newBuilder().setKey(k).setKeysOnly(true)));
+    }
+    return txn(t.build()).thenApply(res -> {
       if (!res.getSucceeded()) {
-        throw new StorageException(Reason.EXISTS, key + " exists");
+        boolean exists = companions.isEmpty()
+            || res.getResponses(0).getResponseRange().getKvsCount() > 0;
+        if (exists) {
+          throw new StorageException(Reason.EXISTS, key + " exists");
+        }
+        throw new StorageException(Reason.COMPANION_CHANGED, "an object written with " + key
+            + " changed", res.getHeader().getRevision());
       }
       long rev = res.getHeader().getRevision();
       return new Stored(key, value, rev, rev);

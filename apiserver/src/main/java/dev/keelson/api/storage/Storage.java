@@ -1,5 +1,6 @@
 package dev.keelson.api.storage;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,6 +25,20 @@ public interface Storage {
 
   /** Creates {@code key}; fails EXISTS if it is there. */
   CompletableFuture<Stored> create(String key, byte[] value);
+
+  /**
+   * A write made in the same transaction as another: {@code key} becomes {@code value} if its
+   * revision is still {@code expectedRevision}.
+   */
+  record Companion(String key, byte[] value, long expectedRevision) {
+  }
+
+  /**
+   * Creates {@code key} and makes every companion write, all in one transaction, or nothing:
+   * fails EXISTS if {@code key} is there, else COMPANION_CHANGED (with the store's revision at
+   * the refusal) if a companion's object changed or went.
+   */
+  CompletableFuture<Stored> create(String key, byte[] value, List<Companion> companions);
 
   /**
    * Replaces {@code key} if its revision is still {@code expectedRevision}; fails CONFLICT if it

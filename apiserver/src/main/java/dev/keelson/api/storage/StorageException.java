@@ -10,6 +10,11 @@ public final class StorageException extends RuntimeException {
     EXISTS,
     /** The object's revision is not the one the request was based on. */
     CONFLICT,
+    /**
+     * An object a companion write depends on changed ({@link #revision} is the store's revision
+     * when the write was refused).
+     */
+    COMPANION_CHANGED,
     /** The revision asked for was compacted away ({@link #revision} is the compaction). */
     COMPACTED,
     /** The revision asked for is newer than the store's. */
@@ -35,7 +40,10 @@ public final class StorageException extends RuntimeException {
     return reason;
   }
 
-  /** The current object's revision on CONFLICT, the compaction revision on COMPACTED. */
+  /**
+   * The current object's revision on CONFLICT, the store's on COMPANION_CHANGED, the compaction
+   * revision on COMPACTED.
+   */
   public long revision() {
     return revision;
   }

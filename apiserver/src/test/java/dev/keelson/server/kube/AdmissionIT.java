@@ -16,9 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The built-in admission plugins every master runs: NamespaceLifecycle (no content in missing
- * or terminating namespaces, system namespaces are not deleted) and ServiceAccount (pods run as
+ * or terminating namespaces, system namespaces are not deleted), ServiceAccount (pods run as
  * {@code default} unless they say otherwise, and only as an account that exists; a controller
- * gives every namespace its {@code default} account).
+ * gives every namespace its {@code default} account), ResourceQuota (never exceeded, even by
+ * concurrent creates on every master) and LimitRanger (defaults and bounds).
  */
 @Timeout(120)
 class AdmissionIT {
@@ -137,5 +138,128 @@ class AdmissionIT {
     RestClient.Reply dry = admin[0].post("/api/v1/namespaces/pods/pods?dryRun=All",
         pod("p4", "nobody"));
     assertThat(dry.code()).isEqualTo(403);
+  }
+
+  private static void namespace(String name) {
+    assertThat(admin[0].post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + name
+        + "\"}}").code()).isEqualTo(201);
+    Awaitility.await("default account in " + name).atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50)).until(() -> admin[0].get("/api/v1/namespaces/"
+            + name + "/serviceaccounts/default").code() == 200);
+  }
+
+  /** Waits until the quota controller has filled in the quota's status. */
+  private static JsonNode awaitQuotaStatus(String ns, String name, String resource,
+      String used) {
+    String path = "/api/v1/namespaces/" + ns + "/resourcequotas/" + name;
+    Awaitility.await("quota " + name + " " + resource + "=" + used)
+        .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        .until(() -> admin[0].get(path).json().path("status").path("used").path(resource)
+            .asText("").equals(used));
+    return admin[0].get(path).json();
+  }
+
+  @Test
+  void fiftyConcurrentPodCreatesOnThreeMastersEndWithExactlyTheQuota() throws Exception {
+    namespace("quota-race");
+    assertThat(admin[0].post("/api/v1/namespaces/quota-race/resourcequotas",
+        "{\"metadata\":{\"name\":\"pods\"},\"spec\":{\"hard\":{\"pods\":\"10\"}}}").code())
+        .isEqualTo(201);
+    awaitQuotaStatus("quota-race", "pods", "pods", "0");
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(50);
+    java.util.List<java.util.concurrent.Future<RestClient.Reply>> replies =
+        new java.util.ArrayList<>();
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    for (int i = 0; i < 50; i++) {
+      RestClient master = admin[i % 3];
+      String name = "p" + i;
+      replies.add(pool.submit(() -> {
+        go.await();
+        return master.post("/api/v1/namespaces/quota-race/pods", pod(name, null));
+      }));
+    }
+    go.countDown();
+    int created = 0;
+    int refused = 0;
+    for (var f : replies) {
+      RestClient.Reply r = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      if (r.code() == 201) {
+        created++;
+      } else {
+        assertThat(r.code()).as(r.body()).isEqualTo(403);
+        assertThat(r.json().path("message").asText()).contains("exceeded quota: pods, "
+            + "requested: pods=1, used: pods=10, limited: pods=10");
+        refused++;
+      }
+    }
+    pool.shutdown();
+    assertThat(created).isEqualTo(10);
+    assertThat(refused).isEqualTo(40);
+    assertThat(admin[2].get("/api/v1/namespaces/quota-race/pods").json().path("items").size())
+        .isEqualTo(10);
+    assertThat(awaitQuotaStatus("quota-race", "pods", "pods", "10").path("status")
+        .path("hard").path("pods").asText()).isEqualTo("10");
+    // a deleted pod gives its share back, and the next create fits again
+    assertThat(admin[1].delete("/api/v1/namespaces/quota-race/pods/p0?gracePeriodSeconds=0")
+        .code()).isEqualTo(200);
+    awaitQuotaStatus("quota-race", "pods", "pods", "9");
+    assertThat(admin[2].post("/api/v1/namespaces/quota-race/pods", pod("again", null)).code())
+        .isEqualTo(201);
+  }
+
+  @Test
+  void computeQuotasCountRequestsAndRefusePodsThatDoNotSayWhatTheyNeed() {
+    namespace("quota-cpu");
+    assertThat(admin[0].post("/api/v1/namespaces/quota-cpu/resourcequotas",
+        "{\"metadata\":{\"name\":\"compute\"},\"spec\":{\"hard\":{\"requests.cpu\":\"1\","
+            + "\"requests.memory\":\"1Gi\"}}}").code()).isEqualTo(201);
+    awaitQuotaStatus("quota-cpu", "compute", "requests.cpu", "0");
+    assertStatus(admin[1].post("/api/v1/namespaces/quota-cpu/pods", pod("bare", null)), 403,
+        "Forbidden", "pods \"bare\" is forbidden: failed quota: compute: must specify "
+            + "requests.cpu for: c; requests.memory for: c");
+    String sized = "{\"metadata\":{\"name\":\"%s\"},\"spec\":{\"containers\":[{\"name\":\"c\","
+        + "\"image\":\"nginx\",\"resources\":{\"requests\":{\"cpu\":\"600m\",\"memory\":"
+        + "\"256Mi\"}}}]}}";
+    assertThat(admin[1].post("/api/v1/namespaces/quota-cpu/pods", sized.formatted("a")).code())
+        .isEqualTo(201);
+    assertStatus(admin[2].post("/api/v1/namespaces/quota-cpu/pods", sized.formatted("b")),
+        403, "Forbidden", "pods \"b\" is forbidden: exceeded quota: compute, requested: "
+            + "requests.cpu=600m, used: requests.cpu=600m, limited: requests.cpu=1");
+    assertThat(awaitQuotaStatus("quota-cpu", "compute", "requests.memory", "256Mi")
+        .path("status").path("used").path("requests.cpu").asText()).isEqualTo("600m");
+  }
+
+  @Test
+  void limitRangeDefaultsAppearOnCreatedPodsAndItsMaximumIsEnforced() {
+    namespace("limits");
+    assertThat(admin[0].post("/api/v1/namespaces/limits/limitranges",
+        "{\"metadata\":{\"name\":\"lr\"},\"spec\":{\"limits\":[{\"type\":\"Container\","
+            + "\"default\":{\"cpu\":\"500m\",\"memory\":\"256Mi\"},\"defaultRequest\":"
+            + "{\"cpu\":\"100m\"},\"max\":{\"cpu\":\"1\"}}]}}").code()).isEqualTo(201);
+    // another master may not have the LimitRange in its cache at once
+    Awaitility.await("defaults applied").atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50)).until(() -> {
+          RestClient.Reply r = admin[2].post("/api/v1/namespaces/limits/pods?dryRun=All",
+              pod("probe", null));
+          return r.code() == 201 && r.json().path("spec").path("containers").path(0)
+              .path("resources").has("limits");
+        });
+    RestClient.Reply p = admin[2].post("/api/v1/namespaces/limits/pods", pod("p", null));
+    assertThat(p.code()).as(p.body()).isEqualTo(201);
+    JsonNode resources = p.json().path("spec").path("containers").path(0).path("resources");
+    assertThat(resources.path("limits").path("cpu").asText()).isEqualTo("500m");
+    assertThat(resources.path("limits").path("memory").asText()).isEqualTo("256Mi");
+    assertThat(resources.path("requests").path("cpu").asText()).isEqualTo("100m");
+    // no default request for memory: it defaults to the default limit
+    assertThat(resources.path("requests").path("memory").asText()).isEqualTo("256Mi");
+    assertThat(p.json().path("metadata").path("annotations").path("kubernetes.io/limit-ranger")
+        .asText()).isEqualTo("LimitRanger plugin set: cpu, memory request for container c; "
+            + "cpu, memory limit for container c");
+    assertStatus(admin[1].post("/api/v1/namespaces/limits/pods",
+        "{\"metadata\":{\"name\":\"big\"},\"spec\":{\"containers\":[{\"name\":\"c\","
+            + "\"image\":\"nginx\",\"resources\":{\"limits\":{\"cpu\":\"2\"}}}]}}"), 403,
+        "Forbidden", "pods \"big\" is forbidden: maximum cpu usage per Container is 1, but "
+            + "limit is 2");
   }
 }
