@@ -22,6 +22,7 @@ import dev.keelson.api.controller.MasterEndpoints;
 import dev.keelson.admission.ObjectReader;
 import dev.keelson.admission.plugins.LimitRanger;
 import dev.keelson.admission.plugins.NamespaceLifecycle;
+import dev.keelson.admission.plugins.PodSecurity;
 import dev.keelson.admission.quota.ResourceQuotaAdmission;
 import dev.keelson.admission.plugins.ServiceAccountAdmission;
 import dev.keelson.api.controller.NamespaceController;
@@ -223,13 +224,13 @@ public final class KubeApi implements AutoCloseable {
   /**
    * The built-in admission plugins, in kube-apiserver's order: mutating (LimitRanger,
    * ServiceAccount), then after validation the validating ones (NamespaceLifecycle,
-   * LimitRanger, ServiceAccount, and ResourceQuota last).
+   * LimitRanger, ServiceAccount, PodSecurity, and ResourceQuota last).
    */
   static AdmissionChain defaultAdmission(ObjectReader reader) {
     ServiceAccountAdmission accounts = new ServiceAccountAdmission(reader);
     LimitRanger limits = new LimitRanger(reader);
     return new AdmissionChain(List.of(limits, accounts),
-        List.of(new NamespaceLifecycle(reader), limits, accounts,
+        List.of(new NamespaceLifecycle(reader), limits, accounts, new PodSecurity(reader),
             new ResourceQuotaAdmission(reader)));
   }
 

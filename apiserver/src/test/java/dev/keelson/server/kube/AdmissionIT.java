@@ -262,4 +262,41 @@ class AdmissionIT {
         "Forbidden", "pods \"big\" is forbidden: maximum cpu usage per Container is 1, but "
             + "limit is 2");
   }
+
+  @Test
+  void restrictedNamespacesRefusePrivilegedPodsAndWarnModeOnlyWarns() {
+    assertThat(admin[0].post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"locked\","
+        + "\"labels\":{\"pod-security.kubernetes.io/enforce\":\"restricted\"}}}").code())
+        .isEqualTo(201);
+    String privileged = "{\"metadata\":{\"name\":\"root\"},\"spec\":{\"containers\":[{\"name\":"
+        + "\"c\",\"image\":\"nginx\",\"securityContext\":{\"privileged\":true}}]}}";
+    RestClient.Reply refused = admin[1].post("/api/v1/namespaces/locked/pods?dryRun=All",
+        privileged);
+    assertStatus(refused, 403, "Forbidden", "pods \"root\" is forbidden: violates PodSecurity "
+        + "\"restricted:latest\": allowPrivilegeEscalation != false (container \"c\" must set "
+        + "securityContext.allowPrivilegeEscalation=false), unrestricted capabilities "
+        + "(container \"c\" must set securityContext.capabilities.drop=[\"ALL\"]), privileged "
+        + "(container \"c\" must not set securityContext.privileged=true), runAsNonRoot != true "
+        + "(pod or container \"c\" must set securityContext.runAsNonRoot=true), seccompProfile "
+        + "(pod or container \"c\" must set securityContext.seccompProfile.type to "
+        + "\"RuntimeDefault\" or \"Localhost\")");
+    String compliant = "{\"metadata\":{\"name\":\"ok\"},\"spec\":{\"securityContext\":{"
+        + "\"runAsNonRoot\":true,\"seccompProfile\":{\"type\":\"RuntimeDefault\"}},"
+        + "\"containers\":[{\"name\":\"c\",\"image\":\"nginx\",\"securityContext\":{"
+        + "\"allowPrivilegeEscalation\":false,\"capabilities\":{\"drop\":[\"ALL\"]}}}]}}";
+    RestClient.Reply ok = admin[2].post("/api/v1/namespaces/locked/pods?dryRun=All", compliant);
+    assertThat(ok.code()).as(ok.body()).isEqualTo(201);
+
+    assertThat(admin[0].post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"watched\","
+        + "\"labels\":{\"pod-security.kubernetes.io/warn\":\"baseline\"}}}").code())
+        .isEqualTo(201);
+    String deployment = "{\"metadata\":{\"name\":\"d\"},\"spec\":{\"selector\":{\"matchLabels\":"
+        + "{\"a\":\"b\"}},\"template\":{\"metadata\":{\"labels\":{\"a\":\"b\"}},\"spec\":{"
+        + "\"hostNetwork\":true,\"containers\":[{\"name\":\"c\",\"image\":\"nginx\"}]}}}}";
+    RestClient.Reply warned = admin[1].post("/apis/apps/v1/namespaces/watched/deployments"
+        + "?dryRun=All", deployment);
+    assertThat(warned.code()).as(warned.body()).isEqualTo(201);
+    assertThat(warned.header("Warning")).isEqualTo("299 - \"would violate PodSecurity "
+        + "\\\"baseline:latest\\\": host namespaces (hostNetwork=true)\"");
+  }
 }
