@@ -46,7 +46,7 @@ public final class CelActivation {
   private final RequestValues request;
   private final Object params;
   private final Object namespaceObject;
-  private final Map<String, CompiledExpression> variables;
+  private final Map<String, Variable> variables;
   /** Values (or failures) of the variables read so far. */
   private final Map<String, Object> variableValues = new HashMap<>();
   private final Set<String> evaluating = new HashSet<>();
@@ -61,7 +61,7 @@ public final class CelActivation {
         : JsonValues.toCel(namespaceView(namespaceObject));
     this.variables = new LinkedHashMap<>();
     for (Variable v : variables) {
-      this.variables.put(v.name(), v.expression());
+      this.variables.put(v.name(), v);
     }
     this.remaining = budget;
   }
@@ -139,13 +139,19 @@ public final class CelActivation {
       }
       return v;
     }
-    CompiledExpression e = variables.get(name);
+    Variable v = variables.get(name);
+    if (v.compileError() != null) {
+      CelEvalException failure = new CelEvalException("composited variable \"" + name
+          + "\" fails to compile: " + v.compileError(), false);
+      variableValues.put(name, failure);
+      throw new CompiledExpression.VariableFailed(failure);
+    }
     if (!evaluating.add(name)) {
       throw new CompiledExpression.VariableFailed(
           new CelEvalException("variable '" + name + "' refers to itself", false));
     }
     try {
-      Object value = e.evaluate(this);
+      Object value = v.expression().evaluate(this);
       Object cel = value == null ? NullValue.NULL_VALUE : value;
       variableValues.put(name, cel);
       return cel;

@@ -69,6 +69,10 @@ class AdmissionCelTest {
       "sets.contains([1, 2, 3], [2])",
       "math.greatest(1, 5, 3) == 5",
       "cel.bind(c, object.spec.template.spec.containers, c.size() == 2)",
+      "'nginx:1.27'.indexOf(':') == 5 && ['a', 'b'].join('-') == 'a-b' && ' x '.trim() == 'x'",
+      "[[1], [2, 3]].flatten() == [1, 2, 3]",
+      "duration('1h') > duration('59m') && timestamp('2024-01-01T00:00:00Z') < timestamp('2025-01-01T00:00:00Z')",
+      "base64.encode(b'hi') == 'aGk='",
   })
   void evaluatesKubernetesStyleExpressions(String expression) throws Exception {
     assertThat(eval(expression, deployment(Operation.CREATE, WEB, null))).isEqualTo(true);
