@@ -25,7 +25,10 @@ import dev.keelson.admission.plugins.NamespaceLifecycle;
 import dev.keelson.admission.plugins.PodSecurity;
 import dev.keelson.admission.quota.ResourceQuotaAdmission;
 import dev.keelson.admission.plugins.ServiceAccountAdmission;
+import dev.keelson.admission.policy.ParamKindResolver;
+import dev.keelson.admission.policy.ValidatingPolicies;
 import dev.keelson.api.controller.NamespaceController;
+import dev.keelson.api.controller.AdmissionConfigController;
 import dev.keelson.api.controller.ResourceQuotaController;
 import dev.keelson.api.controller.ServiceAccountController;
 import dev.keelson.api.registry.RegistryReader;
@@ -37,6 +40,7 @@ import dev.keelson.api.http.ApiServer;
 import dev.keelson.api.http.Health;
 import dev.keelson.api.http.Metrics;
 import dev.keelson.api.registry.Registry;
+import dev.keelson.api.registry.ResourceType;
 import dev.keelson.api.registry.ResourceTypes;
 import dev.keelson.api.registry.Selectors;
 import dev.keelson.api.storage.RaftStorage;
@@ -103,19 +107,17 @@ public final class KubeApi implements AutoCloseable {
   private final ExecutorService watchExecutor;
   private final CrdController crds;
   private final RbacController rbac;
-  private final ServiceAccountController accounts;
-  private final ResourceQuotaController quotas;
+  /** The controllers closed with the API, before the cache. */
+  private final List<AutoCloseable> controllers;
 
   private final ApiHandler handler;
   private final Registry registry;
 
   private KubeApi(WatchCache cache, ApiServer server, ScheduledExecutorService scheduler,
       ExecutorService watchExecutor, CrdController crds, RbacController rbac,
-      ServiceAccountController accounts, ResourceQuotaController quotas, ApiHandler handler,
-      Registry registry) {
+      List<AutoCloseable> controllers, ApiHandler handler, Registry registry) {
     this.rbac = rbac;
-    this.accounts = accounts;
-    this.quotas = quotas;
+    this.controllers = controllers;
     this.handler = handler;
     this.registry = registry;
     this.cache = cache;
@@ -140,7 +142,9 @@ public final class KubeApi implements AutoCloseable {
     registry.addHooks(new RbacHooks(escalation::get));
     RbacController rbac = new RbacController(id, registry, types, node::isLeaderReady);
     RegistryReader reader = new RegistryReader(registry, types);
-    registry.setAdmission(defaultAdmission(reader));
+    ValidatingPolicies policies = new ValidatingPolicies(reader,
+        (apiVersion, kind) -> paramKind(types, apiVersion, kind));
+    registry.setAdmission(admission(reader, policies));
     AtomicInteger n = new AtomicInteger();
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "api-timer-" + id);
@@ -212,26 +216,40 @@ public final class KubeApi implements AutoCloseable {
         node::isLeaderReady).start();
     ResourceQuotaController quotas = new ResourceQuotaController(id, registry, types,
         node::isLeaderReady).start();
+    AdmissionConfigController admissionConfig = new AdmissionConfigController(id, cache, types,
+        c -> policies.update(c.policies(), c.bindings())).start();
     // every master serves the custom types its own cache defines; the leader writes status
     CrdController crds = new CrdController(id, registry, types, clock, node::isLeaderReady)
         .start();
     LOG.info("[{}] Kubernetes API listening on https://{}:{}", id,
         config.address().getHostString(), server.port());
-    return new KubeApi(cache, server, scheduler, watchExecutor, crds, rbac, accounts, quotas,
-        handler, registry);
+    return new KubeApi(cache, server, scheduler, watchExecutor, crds, rbac,
+        List.of(accounts, quotas, admissionConfig), handler, registry);
   }
 
   /**
-   * The built-in admission plugins, in kube-apiserver's order: mutating (LimitRanger,
-   * ServiceAccount), then after validation the validating ones (NamespaceLifecycle,
-   * LimitRanger, ServiceAccount, PodSecurity, and ResourceQuota last).
+   * The admission chain, in kube-apiserver's order: mutating (LimitRanger, ServiceAccount),
+   * then after validation the validating ones (NamespaceLifecycle, LimitRanger,
+   * ServiceAccount, PodSecurity, ValidatingAdmissionPolicy, and ResourceQuota last).
    */
-  static AdmissionChain defaultAdmission(ObjectReader reader) {
+  static AdmissionChain admission(ObjectReader reader, ValidatingPolicies policies) {
     ServiceAccountAdmission accounts = new ServiceAccountAdmission(reader);
     LimitRanger limits = new LimitRanger(reader);
     return new AdmissionChain(List.of(limits, accounts),
         List.of(new NamespaceLifecycle(reader), limits, accounts, new PodSecurity(reader),
-            new ResourceQuotaAdmission(reader)));
+            policies, new ResourceQuotaAdmission(reader)));
+  }
+
+  /** Where a policy's paramKind lives: the served type of that apiVersion and kind. */
+  private static Optional<ParamKindResolver.ParamResource> paramKind(ResourceTypes types,
+      String apiVersion, String kind) {
+    for (ResourceType t : types.all()) {
+      if (t.apiVersion().equals(apiVersion) && t.kind().equals(kind)) {
+        return Optional.of(new ParamKindResolver.ParamResource(t.group(), t.resource(),
+            t.namespaced()));
+      }
+    }
+    return Optional.empty();
   }
 
   /** A user's RBAC rules as a SelfSubjectRulesReview lists them. */
@@ -297,8 +315,9 @@ public final class KubeApi implements AutoCloseable {
     scheduler.shutdownNow();
     crds.close();
     rbac.close();
-    accounts.close();
-    quotas.close();
+    for (AutoCloseable c : controllers) {
+      c.close();
+    }
     cache.close();
     try {
       server.close();
