@@ -20,11 +20,14 @@ import java.util.concurrent.TimeoutException;
  * Calls webhooks: POSTs an AdmissionReview to the webhook's URL (or its Service's address) with
  * {@code ?timeout=<n>s} as kube-apiserver does, and reads the answer. A call is started, then
  * awaited, so that validating webhooks run in parallel; each is bounded by its webhook's
- * timeoutSeconds from its start, reading the body included.
+ * timeoutSeconds from its start, reading the body included, and an answer is at most
+ * {@link #MAX_RESPONSE_BYTES}.
  */
 final class Caller {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int SHOWN_BODY = 256;
+  /** The largest answer read: a patch of the largest object (1.5 MiB), base64, with room. */
+  static final int MAX_RESPONSE_BYTES = 8 << 20;
 
   /** A call under way. */
   interface Pending {
@@ -71,7 +74,7 @@ final class Caller {
         .build();
     long deadline = System.nanoTime() + w.timeout().toNanos();
     CompletableFuture<HttpResponse<byte[]>> call =
-        client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        client.sendAsync(request, LimitedBody.atMost(MAX_RESPONSE_BYTES));
     return () -> Reviews.reply(responseBody(call, url, deadline), uid, mutating);
   }
 

@@ -9,7 +9,8 @@ final class Failures {
 
   /**
    * A webhook said no. Its {@code status.code} is kept if it is an error code (400..599), else
-   * 403; its {@code status.reason} is kept, else Forbidden (InternalError for 500).
+   * 403 (kube-apiserver 1.32 keeps any code, so a denial without one is answered 500; 1.33
+   * answers 403). Its {@code status.reason} is kept, else the one Kubernetes gives the code.
    */
   static AdmissionException denied(String webhook, int code, String reason, String message) {
     String deniedBy = "admission webhook \"" + webhook + "\" denied the request";
@@ -17,8 +18,29 @@ final class Failures {
         : !reason.isEmpty() ? deniedBy + ": " + reason
         : deniedBy + " without explanation";
     int status = code >= 400 && code <= 599 ? code : 403;
-    String why = !reason.isEmpty() ? reason : status == 500 ? "InternalError" : "Forbidden";
-    return new AdmissionException(status, why, text);
+    return new AdmissionException(status, reason.isEmpty() ? reasonFor(status) : reason, text);
+  }
+
+  /** Kubernetes' StatusReason for an HTTP code, "" (Unknown) if it has none. */
+  private static String reasonFor(int code) {
+    return switch (code) {
+      case 400 -> "BadRequest";
+      case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
+      case 404 -> "NotFound";
+      case 405 -> "MethodNotAllowed";
+      case 406 -> "NotAcceptable";
+      case 409 -> "Conflict";
+      case 410 -> "Gone";
+      case 413 -> "RequestEntityTooLarge";
+      case 415 -> "UnsupportedMediaType";
+      case 422 -> "Invalid";
+      case 429 -> "TooManyRequests";
+      case 500 -> "InternalError";
+      case 503 -> "ServiceUnavailable";
+      case 504 -> "Timeout";
+      default -> "";
+    };
   }
 
   /**

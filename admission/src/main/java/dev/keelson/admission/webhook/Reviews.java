@@ -18,7 +18,9 @@ import java.util.Map;
 /**
  * admission.k8s.io/v1 AdmissionReview: the request a webhook is sent and the checks on its
  * answer, as kube-apiserver's (response.uid must echo request.uid; a patch needs
- * {@code patchType: JSONPatch}; a validating webhook may not send a patch).
+ * {@code patchType: JSONPatch}; a validating webhook may not send a patch). Every type is
+ * served in one version here, so requestKind, requestResource and requestSubResource always
+ * equal kind, resource and subResource.
  */
 final class Reviews {
   static final String API_VERSION = "admission.k8s.io/v1";

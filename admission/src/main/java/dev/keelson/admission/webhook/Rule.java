@@ -7,8 +7,8 @@ import java.util.List;
  * One entry of a webhook's {@code rules} (RuleWithOperations): the request matches when every
  * field does. {@code "*"} matches anything in each list. A resource is {@code "res"} (the
  * resource itself, no subresource), {@code "res/sub"}, {@code "res/*"} (the resource and any
- * subresource), {@code "*"} (every resource, no subresource), {@code "* /sub"} or
- * {@code "* /*"} (everything).
+ * subresource), {@code "*"} (every resource, no subresource), <code>"&#42;/sub"</code> (that
+ * subresource of every resource) or <code>"&#42;/&#42;"</code> (everything).
  */
 record Rule(List<String> operations, List<String> apiGroups, List<String> apiVersions,
     List<String> resources, Scope scope) {

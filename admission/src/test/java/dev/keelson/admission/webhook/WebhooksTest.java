@@ -18,6 +18,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
@@ -115,7 +116,7 @@ class WebhooksTest {
     validating(hook("deny.example.com", server.url("/deny")));
 
     assertThatThrownBy(() -> webhooks.validate(createConfigMap("c3", false)))
-        .isInstanceOfSatisfying(AdmissionException.class, refusal(422, "Forbidden",
+        .isInstanceOfSatisfying(AdmissionException.class, refusal(422, "Invalid",
             "admission webhook \"deny.example.com\" denied the request: no configmaps today"));
   }
 
@@ -227,6 +228,18 @@ class WebhooksTest {
         .isInstanceOfSatisfying(AdmissionException.class, refusal(500, "InternalError",
             "Internal error occurred: failed calling webhook \"error.example.com\": failed to "
                 + "call webhook: the server responded with the status code 503: overloaded"));
+  }
+
+  @Test
+  void anAnswerLargerThanTheLimitIsACallFailure() {
+    byte[] huge = new byte[Caller.MAX_RESPONSE_BYTES + 1];
+    Arrays.fill(huge, (byte) ' ');
+    server.answer("/huge", review -> new WebhookServer.Answer(200, huge));
+    validating(hook("huge.example.com", server.url("/huge")));
+
+    assertThatThrownBy(() -> webhooks.validate(createConfigMap("c20", false)))
+        .isInstanceOfSatisfying(AdmissionException.class, e -> assertThat(e.getMessage())
+            .endsWith("\": response body exceeds " + Caller.MAX_RESPONSE_BYTES + " bytes"));
   }
 
   @Test
