@@ -6,6 +6,10 @@ import java.util.List;
  * The admission chain of a master: every mutating plugin in order, then (after the object's
  * own validation, which the registry runs between the two) every validating plugin in order.
  * The first refusal ends the write. Reads are never admitted.
+ *
+ * <p>Reinvocation, as kube-apiserver's: when a {@link ReinvocableAdmission} plugin asks for it
+ * during the mutating round (an admission webhook changed the object), every mutating plugin
+ * runs once more, the reinvocable ones knowing it is the second round.
  */
 public final class AdmissionChain {
   private final List<MutatingAdmission> mutating;
@@ -22,8 +26,21 @@ public final class AdmissionChain {
   }
 
   public void mutate(AdmissionRequest r) {
+    Reinvocation reinvocation = new Reinvocation();
+    mutateOnce(r, reinvocation);
+    if (reinvocation.shouldReinvoke()) {
+      reinvocation.beginReinvocation();
+      mutateOnce(r, reinvocation);
+    }
+  }
+
+  private void mutateOnce(AdmissionRequest r, Reinvocation reinvocation) {
     for (MutatingAdmission m : mutating) {
-      m.admit(r);
+      if (m instanceof ReinvocableAdmission reinvocable) {
+        reinvocable.admit(r, reinvocation);
+      } else {
+        m.admit(r);
+      }
     }
   }
 

@@ -48,4 +48,26 @@ class AdmissionChainTest {
         });
     assertThat(ran).isEmpty();
   }
+
+  @Test
+  void aReinvocationRequestRunsEveryMutatingPluginOnceMore() {
+    List<String> ran = new ArrayList<>();
+    ReinvocableAdmission asksOnce = (r, round) -> {
+      ran.add(round.isReinvocation() ? "webhook again" : "webhook");
+      round.requestReinvocation();
+    };
+    AdmissionChain chain = new AdmissionChain(List.of(r -> ran.add("plugin"), asksOnce),
+        List.of());
+    chain.mutate(create(JsonNodeFactory.instance.objectNode()));
+    assertThat(ran).containsExactly("plugin", "webhook", "plugin", "webhook again");
+  }
+
+  @Test
+  void withoutARequestMutatingPluginsRunOnce() {
+    List<String> ran = new ArrayList<>();
+    ReinvocableAdmission quiet = (r, round) -> ran.add("webhook");
+    new AdmissionChain(List.of(r -> ran.add("plugin"), quiet), List.of())
+        .mutate(create(JsonNodeFactory.instance.objectNode()));
+    assertThat(ran).containsExactly("plugin", "webhook");
+  }
 }
