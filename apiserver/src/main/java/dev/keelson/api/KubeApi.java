@@ -27,6 +27,8 @@ import dev.keelson.admission.quota.ResourceQuotaAdmission;
 import dev.keelson.admission.plugins.ServiceAccountAdmission;
 import dev.keelson.admission.policy.ParamKindResolver;
 import dev.keelson.admission.policy.ValidatingPolicies;
+import dev.keelson.admission.webhook.MatchConditionCompiler;
+import dev.keelson.admission.webhook.Webhooks;
 import dev.keelson.api.controller.NamespaceController;
 import dev.keelson.api.controller.AdmissionConfigController;
 import dev.keelson.api.controller.ResourceQuotaController;
@@ -144,7 +146,8 @@ public final class KubeApi implements AutoCloseable {
     RegistryReader reader = new RegistryReader(registry, types);
     ValidatingPolicies policies = new ValidatingPolicies(reader,
         (apiVersion, kind) -> paramKind(types, apiVersion, kind));
-    registry.setAdmission(admission(reader, policies));
+    Webhooks webhooks = new Webhooks(id, reader, MatchConditionCompiler.none());
+    registry.setAdmission(admission(reader, policies, webhooks));
     AtomicInteger n = new AtomicInteger();
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "api-timer-" + id);
@@ -217,7 +220,10 @@ public final class KubeApi implements AutoCloseable {
     ResourceQuotaController quotas = new ResourceQuotaController(id, registry, types,
         node::isLeaderReady).start();
     AdmissionConfigController admissionConfig = new AdmissionConfigController(id, cache, types,
-        c -> policies.update(c.policies(), c.bindings())).start();
+        c -> {
+          policies.update(c.policies(), c.bindings());
+          webhooks.update(c.mutatingWebhooks(), c.validatingWebhooks());
+        }).start();
     // every master serves the custom types its own cache defines; the leader writes status
     CrdController crds = new CrdController(id, registry, types, clock, node::isLeaderReady)
         .start();
@@ -228,16 +234,18 @@ public final class KubeApi implements AutoCloseable {
   }
 
   /**
-   * The admission chain, in kube-apiserver's order: mutating (LimitRanger, ServiceAccount),
-   * then after validation the validating ones (NamespaceLifecycle, LimitRanger,
-   * ServiceAccount, PodSecurity, ValidatingAdmissionPolicy, and ResourceQuota last).
+   * The admission chain, in kube-apiserver's order: mutating (LimitRanger, ServiceAccount,
+   * then the mutating webhooks), then after validation the validating ones
+   * (NamespaceLifecycle, LimitRanger, ServiceAccount, PodSecurity, ValidatingAdmissionPolicy,
+   * the validating webhooks, and ResourceQuota last).
    */
-  static AdmissionChain admission(ObjectReader reader, ValidatingPolicies policies) {
+  static AdmissionChain admission(ObjectReader reader, ValidatingPolicies policies,
+      Webhooks webhooks) {
     ServiceAccountAdmission accounts = new ServiceAccountAdmission(reader);
     LimitRanger limits = new LimitRanger(reader);
-    return new AdmissionChain(List.of(limits, accounts),
+    return new AdmissionChain(List.of(limits, accounts, webhooks),
         List.of(new NamespaceLifecycle(reader), limits, accounts, new PodSecurity(reader),
-            policies, new ResourceQuotaAdmission(reader)));
+            policies, webhooks, new ResourceQuotaAdmission(reader)));
   }
 
   /** Where a policy's paramKind lives: the served type of that apiVersion and kind. */

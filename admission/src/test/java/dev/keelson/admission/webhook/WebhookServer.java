@@ -33,11 +33,11 @@ import javax.net.ssl.SSLContext;
  * A real HTTPS admission webhook server on 127.0.0.1 for tests (the JDK's HttpsServer), with a
  * responder per path. It records every AdmissionReview it receives.
  */
-final class WebhookServer implements AutoCloseable {
+public final class WebhookServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What a path answers: an HTTP status and a body. */
-  record Answer(int status, byte[] body) {
+  public record Answer(int status, byte[] body) {
   }
 
   private final HttpsServer server;
@@ -46,7 +46,7 @@ final class WebhookServer implements AutoCloseable {
   private final Map<String, List<JsonNode>> received = new ConcurrentHashMap<>();
   private final CountDownLatch closing = new CountDownLatch(1);
 
-  WebhookServer(IssuedCert certificate) throws IOException, GeneralSecurityException {
+  public WebhookServer(IssuedCert certificate) throws IOException, GeneralSecurityException {
     KeyManagerFactory keys = KeyManagerFactory.getInstance(
         KeyManagerFactory.getDefaultAlgorithm());
     keys.init(KeyStores.keyStore(certificate), KeyStores.PASSWORD);
@@ -59,26 +59,26 @@ final class WebhookServer implements AutoCloseable {
     server.start();
   }
 
-  int port() {
+  public int port() {
     return server.getAddress().getPort();
   }
 
-  URI url(String path) {
+  public URI url(String path) {
     return URI.create("https://127.0.0.1:" + port() + path);
   }
 
   /** {@code path} answers 200 with the review {@code responder} makes of the one received. */
-  void respond(String path, Function<JsonNode, ObjectNode> responder) {
+  public void respond(String path, Function<JsonNode, ObjectNode> responder) {
     responders.put(path, review -> new Answer(200, bytes(responder.apply(review))));
   }
 
   /** {@code path} answers as {@code responder} says, status included. */
-  void answer(String path, Function<JsonNode, Answer> responder) {
+  public void answer(String path, Function<JsonNode, Answer> responder) {
     responders.put(path, responder);
   }
 
   /** {@code path} never answers (until the server closes). */
-  void hang(String path) {
+  public void hang(String path) {
     responders.put(path, review -> {
       try {
         closing.await(1, TimeUnit.MINUTES);
@@ -90,7 +90,7 @@ final class WebhookServer implements AutoCloseable {
   }
 
   /** The reviews {@code path} received, in order. */
-  List<JsonNode> received(String path) {
+  public List<JsonNode> received(String path) {
     return new ArrayList<>(received.getOrDefault(path, List.of()));
   }
 
@@ -121,7 +121,7 @@ final class WebhookServer implements AutoCloseable {
   // ---- answers ---------------------------------------------------------------------------
 
   /** The response review for {@code review}: allowed, nothing else. */
-  static ObjectNode allow(JsonNode review) {
+  public static ObjectNode allow(JsonNode review) {
     ObjectNode answer = JSON.createObjectNode();
     answer.put("apiVersion", "admission.k8s.io/v1");
     answer.put("kind", "AdmissionReview");
@@ -132,7 +132,7 @@ final class WebhookServer implements AutoCloseable {
   }
 
   /** Denied, with this status code (0 for none) and message. */
-  static ObjectNode deny(JsonNode review, int code, String message) {
+  public static ObjectNode deny(JsonNode review, int code, String message) {
     ObjectNode answer = allow(review);
     ObjectNode response = (ObjectNode) answer.get("response");
     response.put("allowed", false);
@@ -147,7 +147,7 @@ final class WebhookServer implements AutoCloseable {
   }
 
   /** Allowed, with this JSON Patch. */
-  static ObjectNode patch(JsonNode review, String jsonPatch) {
+  public static ObjectNode patch(JsonNode review, String jsonPatch) {
     ObjectNode answer = allow(review);
     ObjectNode response = (ObjectNode) answer.get("response");
     response.put("patchType", "JSONPatch");
@@ -156,7 +156,7 @@ final class WebhookServer implements AutoCloseable {
     return answer;
   }
 
-  static byte[] bytes(JsonNode n) {
+  public static byte[] bytes(JsonNode n) {
     try {
       return JSON.writeValueAsBytes(n);
     } catch (IOException e) {

@@ -60,13 +60,14 @@ public final class KnownFields {
       if (root && (name.equals("apiVersion") || name.equals("kind"))) {
         continue;
       }
-      FieldDescriptor f = d.findFieldByName(name);
+      List<FieldDescriptor> at = ProtoJson.properties(d).get(name);
       String p = path.isEmpty() ? name : path + "." + name;
-      if (f == null) {
+      if (at == null) {
         out.add(p);
         it.remove();
         continue;
       }
+      FieldDescriptor f = at.get(at.size() - 1);
       JsonNode v = e.getValue();
       if (f.isMapField()) {
         FieldDescriptor value = f.getMessageType().findFieldByName("value");

@@ -152,8 +152,11 @@ public final class KubeProtobuf {
   private void writeFields(DynamicMessage m, ObjectNode out) {
     for (Map.Entry<FieldDescriptor, Object> e : m.getAllFields().entrySet()) {
       FieldDescriptor f = e.getKey();
-      if (f.isMapField()) {
-        ObjectNode map = out.putObject(f.getName());
+      String name = ProtoJson.jsonName(f);
+      if (ProtoJson.inline(f)) {
+        writeFields((DynamicMessage) e.getValue(), out); // an embedded struct: its fields are ours
+      } else if (f.isMapField()) {
+        ObjectNode map = out.putObject(name);
         for (Object entry : (List<?>) e.getValue()) {
           DynamicMessage me = (DynamicMessage) entry;
           Descriptor ed = me.getDescriptorForType();
@@ -162,12 +165,12 @@ public final class KubeProtobuf {
           map.set(String.valueOf(k), value(vf, me.getField(vf)));
         }
       } else if (f.isRepeated()) {
-        ArrayNode a = out.putArray(f.getName());
+        ArrayNode a = out.putArray(name);
         for (Object v : (List<?>) e.getValue()) {
           a.add(value(f, v));
         }
       } else if (!zeroValue(e.getValue())) {
-        out.set(f.getName(), value(f, e.getValue()));
+        out.set(name, value(f, e.getValue()));
       }
     }
   }

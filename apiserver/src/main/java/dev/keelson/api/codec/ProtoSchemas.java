@@ -53,9 +53,8 @@ public final class ProtoSchemas {
     }
     s.put("type", "object");
     ObjectNode props = s.putObject("properties");
-    for (FieldDescriptor f : d.getFields()) {
-      props.set(f.getName(), field(f, components));
-    }
+    ProtoJson.properties(d).forEach((json, path) ->
+        props.set(json, field(path.get(path.size() - 1), components)));
   }
 
   private ObjectNode field(FieldDescriptor f, ObjectNode components) {

@@ -144,4 +144,39 @@ class KubeProtobufTest {
     assertThat(pod.toString()).doesNotContain("labelz", "colour", "extra")
         .contains("imagePullPolicy", "\"cpu\":\"1\"");
   }
+
+  @Test
+  void knownFieldsKeepsEmbeddedStructsAndGoNamedFieldsAsJsonHasThem() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    String podText = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"},"
+        + "\"spec\":{\"volumes\":[{\"name\":\"v\",\"configMap\":{\"name\":\"cm\"}}],"
+        + "\"containers\":[{\"name\":\"c\",\"image\":\"x\",\"env\":[{\"name\":\"E\","
+        + "\"valueFrom\":{\"configMapKeyRef\":{\"name\":\"cm\",\"key\":\"k\"}}}],"
+        + "\"readinessProbe\":{\"httpGet\":{\"path\":\"/\",\"port\":80},"
+        + "\"periodSeconds\":5},\"securityContext\":{\"privileged\":false}}]}}";
+    ObjectNode pod = (ObjectNode) json.readTree(podText);
+    assertThat(new KnownFields(PB).removeUnknown("v1", "Pod", pod)).isEmpty();
+    assertThat(pod).isEqualTo(json.readTree(podText));
+    String vwcText = "{\"metadata\":{\"name\":\"x\"},\"webhooks\":[{\"name\":\"a.b.c\","
+        + "\"clientConfig\":{\"url\":\"https://x\"},\"rules\":[{\"operations\":[\"CREATE\"],"
+        + "\"apiGroups\":[\"\"],\"apiVersions\":[\"v1\"],\"resources\":[\"configmaps\"],"
+        + "\"scope\":\"*\"}],\"sideEffects\":\"None\"}]}";
+    ObjectNode vwc = (ObjectNode) json.readTree(vwcText);
+    assertThat(new KnownFields(PB).removeUnknown("admissionregistration.k8s.io/v1",
+        "ValidatingWebhookConfiguration", vwc)).isEmpty();
+    assertThat(vwc).isEqualTo(json.readTree(vwcText));
+    String vapText = "{\"metadata\":{\"name\":\"x\"},\"spec\":{\"matchConstraints\":{"
+        + "\"resourceRules\":[{\"apiGroups\":[\"apps\"],\"resourceNames\":[\"a\"],"
+        + "\"operations\":[\"CREATE\"]}]},\"validations\":[{\"expression\":\"true\"}],"
+        + "\"variables\":[{\"name\":\"v\",\"expression\":\"1\"}]}}";
+    ObjectNode vap = (ObjectNode) json.readTree(vapText);
+    assertThat(new KnownFields(PB).removeUnknown("admissionregistration.k8s.io/v1",
+        "ValidatingAdmissionPolicy", vap)).isEmpty();
+    assertThat(vap).isEqualTo(json.readTree(vapText));
+    // and what is unknown inside an embedded struct is still unknown
+    ObjectNode bad = (ObjectNode) json.readTree("{\"spec\":{\"volumes\":[{\"name\":\"v\","
+        + "\"configMap\":{\"name\":\"cm\",\"colour\":1}}]}}");
+    assertThat(new KnownFields(PB).removeUnknown("v1", "Pod", bad))
+        .containsExactly("spec.volumes[0].configMap.colour");
+  }
 }
