@@ -2,8 +2,9 @@ package dev.keelson.admission.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keelson.admission.match.LabelSelector;
+import dev.keelson.admission.match.LabelSelectors;
 import dev.keelson.admission.match.MatchResources;
+import dev.keelson.auth.rbac.LabelSelector;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -37,7 +38,8 @@ record CompiledBinding(String name, String policyName, ParamRef paramRef,
       JsonNode ref = spec.get("paramRef");
       if (ref != null && ref.isObject()) {
         paramRef = new ParamRef(ref.path("name").asText(""), ref.path("namespace").asText(""),
-            ref.has("selector") ? LabelSelector.parse(ref.get("selector")) : null,
+            ref.has("selector")
+                ? LabelSelectors.parse(ref.get("selector"), "paramRef.selector") : null,
             "Deny".equals(ref.path("parameterNotFoundAction").asText()));
       }
     } catch (IllegalArgumentException e) {

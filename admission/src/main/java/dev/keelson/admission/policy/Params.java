@@ -3,7 +3,8 @@ package dev.keelson.admission.policy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keelson.admission.AdmissionRequest;
 import dev.keelson.admission.ObjectReader;
-import dev.keelson.admission.match.LabelSelector;
+import dev.keelson.admission.match.LabelSelectors;
+import dev.keelson.auth.rbac.LabelSelector;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -58,7 +59,7 @@ final class Params {
     } else if (ref.selector() != null) {
       LabelSelector selector = ref.selector();
       for (ObjectNode o : reader.list(resource.group(), resource.resource(), namespace)) {
-        if (selector.matches(LabelSelector.labelsOf(o))) {
+        if (selector.matches(LabelSelectors.labelsOf(o))) {
           params.add(o);
         }
       }

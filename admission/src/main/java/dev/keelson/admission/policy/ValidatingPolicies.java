@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,20 +119,12 @@ public final class ValidatingPolicies implements ValidatingAdmission {
     return snapshot.compileErrors();
   }
 
-  /**
-   * Admission configuration itself is never subject to policies, as in Kubernetes: a bad
-   * policy must not be able to lock out its own repair.
-   */
-  private static final Set<String> EXEMPT_KINDS = Set.of("ValidatingWebhookConfiguration",
-      "MutatingWebhookConfiguration", "ValidatingAdmissionPolicy",
-      "ValidatingAdmissionPolicyBinding", "MutatingAdmissionPolicy",
-      "MutatingAdmissionPolicyBinding");
-
   @Override
   public void validate(AdmissionRequest r) {
     List<Entry> entries = snapshot.entries();
-    if (entries.isEmpty() || (r.group().equals("admissionregistration.k8s.io")
-        && EXEMPT_KINDS.contains(r.kind()))) {
+    // admission configuration itself is never matched (MatchResources), so a bad policy
+    // cannot lock out its own repair
+    if (entries.isEmpty() || MatchResources.isAdmissionConfiguration(r)) {
       return;
     }
     Map<String, Optional<ObjectNode>> namespaceCache = new HashMap<>();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keelson.admission.AdmissionRequest;
 import dev.keelson.admission.AdmissionRequest.Operation;
+import dev.keelson.admission.match.MatchResources;
 import dev.keelson.auth.authn.UserInfo;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -159,7 +160,7 @@ final class Reviews {
    * from the URL: the Namespace's own name, except when it is being created.
    */
   private static String namespace(AdmissionRequest r) {
-    if (Requests.isNamespace(r) && r.operation() != Operation.CREATE) {
+    if (MatchResources.isNamespace(r) && r.operation() != Operation.CREATE) {
       return r.name();
     }
     return r.namespace();

@@ -1,8 +1,15 @@
 package dev.keelson.admission.webhook;
 
+import static dev.keelson.admission.match.JsonFields.array;
+import static dev.keelson.admission.match.JsonFields.oneOf;
+import static dev.keelson.admission.match.JsonFields.strings;
+import static dev.keelson.admission.match.JsonFields.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keelson.auth.rbac.LabelSelector;
+import dev.keelson.admission.cel.AdmissionCel;
+import dev.keelson.admission.cel.MatchConditions;
+import dev.keelson.admission.match.MatchResources;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -10,9 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,20 +29,27 @@ import org.slf4j.LoggerFactory;
  * reinvocationPolicy Never; a missing sideEffects counts as Unknown (not safe on dry run).
  *
  * <p>A webhook the API server's validation would have refused (a bad URL, an unknown enum
- * value, a timeout outside 1..30 seconds, a selector or match condition that does not compile,
- * no "v1" among admissionReviewVersions) is skipped and logged, as is a configuration without
- * a name; nothing here throws.
+ * value, a timeout outside 1..30 seconds, an invalid rule or selector, no "v1" among
+ * admissionReviewVersions) is skipped and logged, as is a configuration without a name;
+ * nothing here throws.
+ *
+ * <p>A matchCondition that does not compile does not skip its webhook: as for
+ * ValidatingAdmissionPolicy, and as Kubernetes does with an expression that stops compiling
+ * after it was stored, the condition fails each evaluation ("compilation error: ...") and the
+ * webhook's failurePolicy decides: Fail refuses every request the webhook's rules match,
+ * Ignore skips the webhook. A webhook that fails closed is safer than one silently dropped.
+ * The errors are logged on every update.
  */
 final class WebhookConfigs {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookConfigs.class);
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
   private final String nodeId;
-  private final MatchConditionCompiler compiler;
+  private final AdmissionCel cel;
 
-  WebhookConfigs(String nodeId, MatchConditionCompiler compiler) {
+  WebhookConfigs(String nodeId, AdmissionCel cel) {
     this.nodeId = nodeId;
-    this.compiler = compiler;
+    this.cel = cel;
   }
 
   /** The webhooks of {@code configs}, mutating ones' if {@code mutating}, in calling order. */
@@ -80,13 +92,8 @@ final class WebhookConfigs {
         "admissionReviewVersions").contains("v1")) {
       throw new IllegalArgumentException("admissionReviewVersions: only v1 is supported");
     }
-    List<Rule> rules = new ArrayList<>();
-    for (JsonNode r : array(w, "rules")) {
-      rules.add(rule(r));
-    }
+    MatchResources match = MatchResources.ofWebhook(w);
     boolean failOpen = oneOf(w, "failurePolicy", "Fail", "Fail", "Ignore").equals("Ignore");
-    boolean equivalent = oneOf(w, "matchPolicy", "Equivalent", "Exact", "Equivalent")
-        .equals("Equivalent");
     String sideEffects = oneOf(w, "sideEffects", "Unknown", "None", "NoneOnDryRun", "Some",
         "Unknown");
     boolean safeOnDryRun = sideEffects.equals("None") || sideEffects.equals("NoneOnDryRun");
@@ -100,22 +107,20 @@ final class WebhookConfigs {
     }
     boolean ifNeeded = mutating
         && oneOf(w, "reinvocationPolicy", "Never", "Never", "IfNeeded").equals("IfNeeded");
-    List<Webhook.NamedCondition> conditions = new ArrayList<>();
+    List<MatchConditions.Condition> conditions = new ArrayList<>();
     for (JsonNode c : array(w, "matchConditions")) {
-      String conditionName = text(c, "name", "");
-      try {
-        conditions.add(new Webhook.NamedCondition(conditionName,
-            compiler.compile(text(c, "expression", ""))));
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException("matchConditions \"" + conditionName
-            + "\": compilation failed: " + e.getMessage(), e);
-      }
+      conditions.add(new MatchConditions.Condition(text(c, "name", ""),
+          text(c, "expression", "")));
+    }
+    MatchConditions compiled = MatchConditions.compile(cel, conditions);
+    if (!compiled.compileErrors().isEmpty()) {
+      LOG.warn("[{}] webhook {} of {} has matchConditions that do not compile (requests it "
+          + "matches will {}): {}", nodeId, name, configuration, failOpen ? "skip it"
+          : "be refused", compiled.compileErrors());
     }
     return new Webhook(configuration + "/" + name + "/" + index, configuration, name,
-        clientConfig(w.path("clientConfig")), rules, failOpen, equivalent,
-        selector(w.path("namespaceSelector"), "namespaceSelector"),
-        selector(w.path("objectSelector"), "objectSelector"), safeOnDryRun, timeout, ifNeeded,
-        conditions);
+        clientConfig(w.path("clientConfig")), match, compiled, failOpen, safeOnDryRun, timeout,
+        ifNeeded);
   }
 
   private static ClientConfig clientConfig(JsonNode c) {
@@ -169,87 +174,5 @@ final class WebhookConfigs {
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("clientConfig.url: " + e.getMessage());
     }
-  }
-
-  private static Rule rule(JsonNode r) {
-    String scope = oneOf(r, "scope", "*", "Cluster", "Namespaced", "*");
-    return new Rule(strings(r, "operations"), strings(r, "apiGroups"),
-        strings(r, "apiVersions"), strings(r, "resources"), switch (scope) {
-          case "Cluster" -> Rule.Scope.CLUSTER;
-          case "Namespaced" -> Rule.Scope.NAMESPACED;
-          default -> Rule.Scope.ALL;
-        });
-  }
-
-  /** A label selector; missing or null is the empty selector, which matches everything. */
-  static LabelSelector selector(JsonNode s, String field) {
-    if (s.isMissingNode() || s.isNull()) {
-      return new LabelSelector(Map.of(), List.of());
-    }
-    if (!s.isObject()) {
-      throw new IllegalArgumentException(field + ": must be an object");
-    }
-    Map<String, String> matchLabels = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> e : s.path("matchLabels").properties()) {
-      if (!e.getValue().isTextual()) {
-        throw new IllegalArgumentException(field + ".matchLabels: values must be strings");
-      }
-      matchLabels.put(e.getKey(), e.getValue().asText());
-    }
-    List<LabelSelector.Requirement> expressions = new ArrayList<>();
-    for (JsonNode e : array(s, "matchExpressions")) {
-      try {
-        expressions.add(new LabelSelector.Requirement(text(e, "key", ""),
-            LabelSelector.Operator.of(text(e, "operator", "")), strings(e, "values")));
-      } catch (IllegalArgumentException x) {
-        throw new IllegalArgumentException(field + ".matchExpressions: " + x.getMessage(), x);
-      }
-    }
-    return new LabelSelector(matchLabels, expressions);
-  }
-
-  private static String oneOf(JsonNode n, String field, String dflt, String... allowed) {
-    String v = text(n, field, dflt);
-    for (String a : allowed) {
-      if (a.equals(v)) {
-        return v;
-      }
-    }
-    throw new IllegalArgumentException(field + ": Unsupported value: \"" + v + "\"");
-  }
-
-  private static String text(JsonNode n, String field, String dflt) {
-    JsonNode v = n.path(field);
-    if (v.isMissingNode() || v.isNull()) {
-      return dflt;
-    }
-    if (!v.isTextual()) {
-      throw new IllegalArgumentException(field + ": must be a string");
-    }
-    return v.asText();
-  }
-
-  private static List<JsonNode> array(JsonNode n, String field) {
-    JsonNode v = n.path(field);
-    if (v.isMissingNode() || v.isNull()) {
-      return List.of();
-    }
-    if (!v.isArray()) {
-      throw new IllegalArgumentException(field + ": must be a list");
-    }
-    List<JsonNode> items = new ArrayList<>();
-    v.forEach(items::add);
-    return items;
-  }
-
-  private static List<String> strings(JsonNode n, String field) {
-    List<String> values = new ArrayList<>();
-    for (JsonNode v : array(n, field)) {
-      if (!v.isTextual()) {
-        throw new IllegalArgumentException(field + ": must be a list of strings");
-      }
-      values.add(v.asText());
-    }
-    return values;
   }
 }

@@ -6,8 +6,10 @@ import dev.keelson.admission.ObjectReader;
 import dev.keelson.admission.ReinvocableAdmission;
 import dev.keelson.admission.Reinvocation;
 import dev.keelson.admission.ValidatingAdmission;
+import dev.keelson.admission.cel.AdmissionCel;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -44,13 +46,13 @@ public final class Webhooks implements ReinvocableAdmission, ValidatingAdmission
   /**
    * @param nodeId the master's id, for log lines
    * @param reader how Namespaces (for namespaceSelector), Services and Endpoints are read
-   * @param conditions compiles matchConditions; {@link MatchConditionCompiler#none()} until CEL
-   *     is available
+   * @param cel the master's CEL environment (shared with ValidatingAdmissionPolicy), which
+   *     compiles and bounds matchConditions
    */
-  public Webhooks(String nodeId, ObjectReader reader, MatchConditionCompiler conditions) {
+  public Webhooks(String nodeId, ObjectReader reader, AdmissionCel cel) {
     this.nodeId = nodeId;
-    this.configs = new WebhookConfigs(nodeId, conditions);
-    Matching matching = new Matching(nodeId, reader);
+    this.configs = new WebhookConfigs(nodeId, Objects.requireNonNull(cel));
+    Matching matching = new Matching(nodeId, reader, cel);
     Caller caller = new Caller(clients, new ServiceResolver(reader));
     this.mutating = new MutatingDispatcher(nodeId, matching, caller);
     this.validating = new ValidatingDispatcher(nodeId, matching, caller);

@@ -4,8 +4,10 @@
  * admissionregistration.k8s.io/v1 configurations by a controller.
  *
  * <pre>
- *   Webhooks ── update() ──▶ WebhookConfigs ──▶ immutable List&lt;Webhook&gt; (Rule, ClientConfig)
- *      │ admit()    ──▶ MutatingDispatcher   ─┐   Matching: rules, selectors, conditions
+ *   Webhooks ── update() ──▶ WebhookConfigs ──▶ immutable List&lt;Webhook&gt;
+ *      │                                        (MatchResources, MatchConditions, ClientConfig)
+ *      │ admit()    ──▶ MutatingDispatcher   ─┐   Matching: match.MatchResources, then
+ *      │                                      │   cel.MatchConditions
  *      │ validate() ──▶ ValidatingDispatcher ─┴─▶ Caller ──▶ Clients (TLS), ServiceResolver
  *      │                                            └──▶ Reviews (AdmissionReview v1)
  *      └─ refusals worded by Failures; patches applied by Patches
@@ -25,10 +27,10 @@
  *   <li>A Service webhook is called at a ready endpoint's address (masters run no proxy); the
  *       HTTP Host header is that address, while SNI and the certificate check use
  *       {@code <name>.<namespace>.svc}.
- *   <li>A webhook whose match condition does not compile is skipped and logged (Kubernetes
- *       refuses such a configuration when it is written); with
- *       {@link dev.keelson.admission.webhook.MatchConditionCompiler#none()} every webhook with
- *       match conditions is skipped.
+ *   <li>A match condition that does not compile (Kubernetes refuses it when the configuration
+ *       is written) fails each evaluation and the webhook's failurePolicy decides, as for
+ *       ValidatingAdmissionPolicy; it is logged on every update. Match conditions see
+ *       {@code object}, {@code oldObject} and {@code request}, not {@code authorizer}.
  *   <li>Not done: audit annotations, metrics, client certificates to webhooks (the
  *       AdmissionConfiguration kubeconfig), and the API-server egress selector.
  * </ul>

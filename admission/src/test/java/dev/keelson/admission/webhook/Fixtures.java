@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keelson.admission.AdmissionRequest;
 import dev.keelson.admission.AdmissionRequest.Operation;
+import dev.keelson.admission.cel.AdmissionCel;
 import dev.keelson.auth.authn.UserInfo;
 import dev.keelson.auth.pki.CertificateAuthority;
 import dev.keelson.auth.pki.IssuedCert;
@@ -20,6 +21,8 @@ import java.util.Map;
 /** Certificates, configurations and requests the webhook tests share. */
 final class Fixtures {
   static final ObjectMapper JSON = new ObjectMapper();
+  /** One CEL environment for every webhook test, as one per master. */
+  static final AdmissionCel CEL = new AdmissionCel();
   static final CertificateAuthority CA = CertificateAuthority.create("webhook-test-ca",
       Duration.ofDays(1));
   /** A CA the webhooks do not trust. */

@@ -25,8 +25,7 @@ import org.junit.jupiter.api.Timeout;
 class ReinvocationTest {
   private static WebhookServer server;
 
-  private final Webhooks webhooks = new Webhooks("test", new MapReader(),
-      MatchConditionCompiler.none());
+  private final Webhooks webhooks = new Webhooks("test", new MapReader(), Fixtures.CEL);
 
   @BeforeAll
   static void startServer() throws Exception {

@@ -5,6 +5,7 @@ import static dev.keelson.admission.webhook.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keelson.admission.match.MatchResources;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Reading stored configurations: order, defaults, and what is skipped. */
 @Timeout(10)
 class WebhookConfigsTest {
-  private final WebhookConfigs configs = new WebhookConfigs("test",
-      MatchConditionCompiler.none());
+  private final WebhookConfigs configs = new WebhookConfigs("test", Fixtures.CEL);
 
   private static ObjectNode hook(String name, String extra) {
     return json("{\"name\": \"" + name + "\", \"clientConfig\": {\"url\": "
@@ -41,12 +41,14 @@ class WebhookConfigsTest {
     Webhook w = configs.parse(List.of(config("c", hook("w", ""))), true).get(0);
 
     assertThat(w.failOpen()).isFalse();
-    assertThat(w.equivalentMatch()).isTrue();
+    assertThat(w.match().matchPolicy()).isEqualTo(MatchResources.MatchPolicy.EQUIVALENT);
     assertThat(w.timeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(w.safeOnDryRun()).isFalse();
     assertThat(w.reinvokeIfNeeded()).isFalse();
-    assertThat(w.namespaceSelector().matches(Map.of())).isTrue();
-    assertThat(w.rules()).isEmpty();
+    assertThat(w.match().namespaceSelector().matches(Map.of())).isTrue();
+    assertThat(w.match().objectSelector().matches(Map.of())).isTrue();
+    assertThat(w.match().resourceRules()).isEmpty();
+    assertThat(w.conditions().isEmpty()).isTrue();
   }
 
   @Test
@@ -77,8 +79,9 @@ class WebhookConfigsTest {
             + "{\"matchExpressions\": [{\"key\": \"a\", \"operator\": \"Near\"}]}")),
         Arguments.of("only v1beta1 reviews", hook("bad",
             ", \"admissionReviewVersions\": [\"v1beta1\"]")),
-        Arguments.of("match conditions without CEL", hook("bad",
-            ", \"matchConditions\": [{\"name\": \"a\", \"expression\": \"true\"}]")));
+        Arguments.of("an unknown matchPolicy", hook("bad", ", \"matchPolicy\": \"Roughly\"")),
+        Arguments.of("matchConditions that are not a list", hook("bad",
+            ", \"matchConditions\": {\"name\": \"a\", \"expression\": \"true\"}")));
   }
 
   @ParameterizedTest(name = "{0}")

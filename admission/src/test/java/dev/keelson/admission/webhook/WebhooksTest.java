@@ -34,7 +34,7 @@ class WebhooksTest {
   private static WebhookServer untrusted;
 
   private final MapReader reader = new MapReader();
-  private final Webhooks webhooks = new Webhooks("test", reader, MatchConditionCompiler.none());
+  private final Webhooks webhooks = new Webhooks("test", reader, Fixtures.CEL);
 
   @BeforeAll
   static void startServers() throws Exception {
@@ -54,6 +54,14 @@ class WebhooksTest {
 
   private void validating(ObjectNode... hooks) {
     webhooks.update(List.of(), List.of(config("v", hooks)));
+  }
+
+  /** A refusal with {@code code} whose message starts with {@code prefix}. */
+  private static Consumer<AdmissionException> refusalStartingWith(int code, String prefix) {
+    return e -> {
+      assertThat(e.code()).isEqualTo(code);
+      assertThat(e.getMessage()).startsWith(prefix);
+    };
   }
 
   private static Consumer<AdmissionException> refusal(int code, String reason, String message) {
@@ -194,11 +202,9 @@ class WebhooksTest {
     validating(hook("untrusted.example.com", untrusted.url("/ok")));
 
     assertThatThrownBy(() -> webhooks.validate(createConfigMap("c9", false)))
-        .isInstanceOfSatisfying(AdmissionException.class, e -> {
-          assertThat(e.code()).isEqualTo(500);
-          assertThat(e.getMessage()).startsWith("Internal error occurred: failed calling "
-              + "webhook \"untrusted.example.com\": failed to call webhook: Post \"");
-        });
+        .isInstanceOfSatisfying(AdmissionException.class, refusalStartingWith(500,
+            "Internal error occurred: failed calling webhook \"untrusted.example.com\": failed "
+                + "to call webhook: Post \""));
     assertThat(untrusted.received("/ok")).isEmpty();
   }
 
@@ -280,6 +286,59 @@ class WebhooksTest {
     assertThat(server.received("/reload")).hasSize(1);
   }
 
+  /** {@code hook} with the matchCondition object.metadata.name != 'skip-me'. */
+  private static ObjectNode skippingSkipMe(ObjectNode hook) {
+    hook.putArray("matchConditions").addObject().put("name", "not-skip-me")
+        .put("expression", "object.metadata.name != 'skip-me'");
+    return hook;
+  }
+
+  @Test
+  void aValidatingWebhookIsCalledOnlyForObjectsItsMatchConditionsAccept() {
+    server.respond("/conditional", WebhookServer::allow);
+    validating(skippingSkipMe(hook("conditional.example.com", server.url("/conditional"))));
+
+    webhooks.validate(createConfigMap("called-1", false));
+    webhooks.validate(createConfigMap("skip-me", false));
+
+    assertThat(server.received("/conditional"))
+        .extracting(review -> review.path("request").path("name").asText())
+        .containsExactly("called-1");
+  }
+
+  @Test
+  void aMutatingWebhookIsCalledOnlyForObjectsItsMatchConditionsAccept() {
+    server.respond("/conditional-label", review -> WebhookServer.patch(review,
+        "[{\"op\":\"add\",\"path\":\"/metadata/labels/team\",\"value\":\"blue\"}]"));
+    mutating(skippingSkipMe(hook("conditional-label.example.com",
+        server.url("/conditional-label"))));
+    AdmissionRequest called = createConfigMap("called-2", false);
+    AdmissionRequest skipped = createConfigMap("skip-me", false);
+
+    webhooks.admit(called);
+    webhooks.admit(skipped);
+
+    assertThat(called.object().path("metadata").path("labels").path("team").asText())
+        .isEqualTo("blue");
+    assertThat(skipped.object().path("metadata").path("labels").has("team")).isFalse();
+    assertThat(server.received("/conditional-label")).hasSize(1);
+  }
+
+  @Test
+  void aMatchConditionThatFailsToEvaluateRefusesWithoutCallingAWebhookThatFailsClosed() {
+    server.respond("/conditional-error", WebhookServer::allow);
+    ObjectNode hook = hook("conditional-error.example.com", server.url("/conditional-error"));
+    hook.putArray("matchConditions").addObject().put("name", "replicas")
+        .put("expression", "object.spec.replicas > 0");
+    validating(hook);
+
+    assertThatThrownBy(() -> webhooks.validate(createConfigMap("c-error", false)))
+        .isInstanceOfSatisfying(AdmissionException.class, refusalStartingWith(403,
+            "configmaps \"c-error\" is forbidden: failed evaluating match conditions of "
+                + "webhook \"conditional-error.example.com\": "));
+    assertThat(server.received("/conditional-error")).isEmpty();
+  }
+
   @Test
   void aPatchThatRenamesTheObjectIsRefused() {
     server.respond("/rename", review -> WebhookServer.patch(review,
@@ -303,10 +362,8 @@ class WebhooksTest {
     AdmissionRequest r = createConfigMap("c16", false);
 
     assertThatThrownBy(() -> webhooks.admit(r))
-        .isInstanceOfSatisfying(AdmissionException.class, e -> {
-          assertThat(e.code()).isEqualTo(500);
-          assertThat(e.getMessage()).startsWith("Internal error occurred: ");
-        });
+        .isInstanceOfSatisfying(AdmissionException.class,
+            refusalStartingWith(500, "Internal error occurred: "));
     assertThat(r.object().path("data").has("x")).isFalse();
   }
 
