@@ -25,9 +25,9 @@ import dev.keelson.admission.plugins.NamespaceLifecycle;
 import dev.keelson.admission.plugins.PodSecurity;
 import dev.keelson.admission.quota.ResourceQuotaAdmission;
 import dev.keelson.admission.plugins.ServiceAccountAdmission;
+import dev.keelson.admission.cel.AdmissionCel;
 import dev.keelson.admission.policy.ParamKindResolver;
 import dev.keelson.admission.policy.ValidatingPolicies;
-import dev.keelson.admission.webhook.MatchConditionCompiler;
 import dev.keelson.admission.webhook.Webhooks;
 import dev.keelson.api.controller.NamespaceController;
 import dev.keelson.api.controller.AdmissionConfigController;
@@ -144,9 +144,10 @@ public final class KubeApi implements AutoCloseable {
     registry.addHooks(new RbacHooks(escalation::get));
     RbacController rbac = new RbacController(id, registry, types, node::isLeaderReady);
     RegistryReader reader = new RegistryReader(registry, types);
+    AdmissionCel cel = new AdmissionCel();
     ValidatingPolicies policies = new ValidatingPolicies(reader,
-        (apiVersion, kind) -> paramKind(types, apiVersion, kind));
-    Webhooks webhooks = new Webhooks(id, reader, MatchConditionCompiler.none());
+        (apiVersion, kind) -> paramKind(types, apiVersion, kind), cel);
+    Webhooks webhooks = new Webhooks(id, reader, cel);
     registry.setAdmission(admission(reader, policies, webhooks));
     AtomicInteger n = new AtomicInteger();
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
