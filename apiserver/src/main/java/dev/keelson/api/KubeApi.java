@@ -20,11 +20,7 @@ import dev.keelson.auth.rbac.UserRules;
 import java.util.concurrent.atomic.AtomicReference;
 import dev.keelson.api.controller.MasterEndpoints;
 import dev.keelson.admission.ObjectReader;
-import dev.keelson.admission.plugins.LimitRanger;
-import dev.keelson.admission.plugins.NamespaceLifecycle;
-import dev.keelson.admission.plugins.PodSecurity;
-import dev.keelson.admission.quota.ResourceQuotaAdmission;
-import dev.keelson.admission.plugins.ServiceAccountAdmission;
+import dev.keelson.admission.StandardChain;
 import dev.keelson.admission.cel.AdmissionCel;
 import dev.keelson.admission.policy.ParamKindResolver;
 import dev.keelson.admission.policy.ValidatingPolicies;
@@ -148,7 +144,7 @@ public final class KubeApi implements AutoCloseable {
     ValidatingPolicies policies = new ValidatingPolicies(reader,
         (apiVersion, kind) -> paramKind(types, apiVersion, kind), cel);
     Webhooks webhooks = new Webhooks(id, reader, cel);
-    registry.setAdmission(admission(reader, policies, webhooks));
+    registry.setAdmission(StandardChain.of(reader, policies, webhooks));
     AtomicInteger n = new AtomicInteger();
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "api-timer-" + id);
@@ -232,21 +228,6 @@ public final class KubeApi implements AutoCloseable {
         config.address().getHostString(), server.port());
     return new KubeApi(cache, server, scheduler, watchExecutor, crds, rbac,
         List.of(accounts, quotas, admissionConfig), handler, registry);
-  }
-
-  /**
-   * The admission chain, in kube-apiserver's order: mutating (LimitRanger, ServiceAccount,
-   * then the mutating webhooks), then after validation the validating ones
-   * (NamespaceLifecycle, LimitRanger, ServiceAccount, PodSecurity, ValidatingAdmissionPolicy,
-   * the validating webhooks, and ResourceQuota last).
-   */
-  static AdmissionChain admission(ObjectReader reader, ValidatingPolicies policies,
-      Webhooks webhooks) {
-    ServiceAccountAdmission accounts = new ServiceAccountAdmission(reader);
-    LimitRanger limits = new LimitRanger(reader);
-    return new AdmissionChain(List.of(limits, accounts, webhooks),
-        List.of(new NamespaceLifecycle(reader), limits, accounts, new PodSecurity(reader),
-            policies, webhooks, new ResourceQuotaAdmission(reader)));
   }
 
   /** Where a policy's paramKind lives: the served type of that apiVersion and kind. */
