@@ -6,12 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /** Test data: objects held in memory, read as a master's {@link ObjectReader} reads them. */
 public final class InMemoryObjects implements ObjectReader {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final Map<String, ObjectNode> objects = new TreeMap<>();
+  private final Map<String, ObjectNode> objects = new ConcurrentSkipListMap<>();
 
   /** JSON with single quotes for double quotes, for readable test data. */
   public static ObjectNode json(String relaxed) {
@@ -25,6 +25,13 @@ public final class InMemoryObjects implements ObjectReader {
   public InMemoryObjects put(String group, String resource, ObjectNode object) {
     String namespace = object.path("metadata").path("namespace").asText("");
     String name = object.path("metadata").path("name").asText();
+    objects.put(key(group, resource, namespace, name), object);
+    return this;
+  }
+
+  /** Holds {@code object} under the given coordinates, whatever its metadata says. */
+  public InMemoryObjects put(String group, String resource, String namespace, String name,
+      ObjectNode object) {
     objects.put(key(group, resource, namespace, name), object);
     return this;
   }

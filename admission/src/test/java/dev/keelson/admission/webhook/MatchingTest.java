@@ -1,5 +1,6 @@
 package dev.keelson.admission.webhook;
 
+import dev.keelson.admission.InMemoryObjects;
 import static dev.keelson.admission.webhook.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(10)
 class MatchingTest {
-  private static final MapReader READER = new MapReader()
+  private static final InMemoryObjects READER = new InMemoryObjects()
       .put("", "namespaces", "", "prod", json(
           "{\"metadata\": {\"name\": \"prod\", \"labels\": {\"env\": \"prod\"}}}"));
 

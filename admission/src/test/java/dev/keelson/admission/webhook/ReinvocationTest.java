@@ -1,5 +1,6 @@
 package dev.keelson.admission.webhook;
 
+import dev.keelson.admission.InMemoryObjects;
 import static dev.keelson.admission.webhook.Fixtures.config;
 import static dev.keelson.admission.webhook.Fixtures.createConfigMap;
 import static dev.keelson.admission.webhook.Fixtures.hook;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 class ReinvocationTest {
   private static WebhookServer server;
 
-  private final Webhooks webhooks = new Webhooks("test", new MapReader(), Fixtures.CEL);
+  private final Webhooks webhooks = new Webhooks("test", new InMemoryObjects(), Fixtures.CEL);
 
   @BeforeAll
   static void startServer() throws Exception {

@@ -1,5 +1,6 @@
 package dev.keelson.admission.webhook;
 
+import dev.keelson.admission.InMemoryObjects;
 import static dev.keelson.admission.webhook.Fixtures.config;
 import static dev.keelson.admission.webhook.Fixtures.createConfigMap;
 import static dev.keelson.admission.webhook.Fixtures.hook;
@@ -33,7 +34,7 @@ class WebhooksTest {
   /** Serves a certificate of a CA the webhooks do not trust. */
   private static WebhookServer untrusted;
 
-  private final MapReader reader = new MapReader();
+  private final InMemoryObjects reader = new InMemoryObjects();
   private final Webhooks webhooks = new Webhooks("test", reader, Fixtures.CEL);
 
   @BeforeAll
