@@ -182,10 +182,12 @@ class AdmissionIT {
     go.countDown();
     int created = 0;
     int refused = 0;
+    String aCreatedPod = null;
     for (var f : replies) {
       RestClient.Reply r = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
       if (r.code() == 201) {
         created++;
+        aCreatedPod = r.json().path("metadata").path("name").asText();
       } else {
         assertThat(r.code()).as(r.body()).isEqualTo(403);
         assertThat(r.json().path("message").asText()).contains("exceeded quota: pods, "
@@ -201,8 +203,8 @@ class AdmissionIT {
     assertThat(awaitQuotaStatus("quota-race", "pods", "pods", "10").path("status")
         .path("hard").path("pods").asText()).isEqualTo("10");
     // a deleted pod gives its share back, and the next create fits again
-    assertThat(admin[1].delete("/api/v1/namespaces/quota-race/pods/p0?gracePeriodSeconds=0")
-        .code()).isEqualTo(200);
+    assertThat(admin[1].delete("/api/v1/namespaces/quota-race/pods/" + aCreatedPod
+        + "?gracePeriodSeconds=0").code()).isEqualTo(200);
     awaitQuotaStatus("quota-race", "pods", "pods", "9");
     assertThat(admin[2].post("/api/v1/namespaces/quota-race/pods", pod("again", null)).code())
         .isEqualTo(201);
