@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Pods are checked on create and on updates that change their spec; workload objects with a
  * pod template (Deployment, Job, CronJob and the like) only warn and audit, as in Kubernetes.
+ * Raising a namespace's enforce level warns about the pods already there that it would refuse.
  * The violations are listed in the order of the checks' ids, each as "{@code reason (detail)}".
  */
 public final class PodSecurity implements ValidatingAdmission {
@@ -70,6 +71,11 @@ public final class PodSecurity implements ValidatingAdmission {
 
   @Override
   public void validate(AdmissionRequest r) {
+    if (r.group().isEmpty() && r.resource().equals("namespaces")
+        && r.operation() == Operation.UPDATE && r.object() != null && r.oldObject() != null) {
+      warnAboutExistingPods(r);
+      return;
+    }
     if (r.object() == null || !r.subresource().isEmpty() || r.namespace().isEmpty()
         || (r.operation() != Operation.CREATE && r.operation() != Operation.UPDATE)) {
       return;
@@ -110,6 +116,43 @@ public final class PodSecurity implements ValidatingAdmission {
       LOG.info("PodSecurity audit: {} {}/{} by {} would violate \"{}\": {}", r.resource(),
           r.namespace(), r.name(), r.user().name(), audit, String.join(", ", audited));
     }
+  }
+
+  /**
+   * When a namespace's enforce level (or its version) changes, warns about the pods already in
+   * it that the new level would refuse, as Kubernetes does: one warning naming the level, then
+   * one per set of violations ("{@code web-1 (and 2 other pods): privileged, ...}").
+   */
+  private void warnAboutExistingPods(AdmissionRequest r) {
+    JsonNode labels = r.object().path("metadata").path("labels");
+    JsonNode oldLabels = r.oldObject().path("metadata").path("labels");
+    Policy enforce = Policy.of(labels, "enforce");
+    if (enforce.level == Level.PRIVILEGED
+        || enforce.toString().equals(Policy.of(oldLabels, "enforce").toString())) {
+      return;
+    }
+    Map<String, List<String>> podsByViolations = new java.util.LinkedHashMap<>();
+    for (ObjectNode pod : reader.list("", "pods", r.name())) {
+      List<String> broken = check(enforce.level, pod.path("spec"), pod.path("metadata"));
+      if (broken.isEmpty()) {
+        continue;
+      }
+      List<String> reasons = new ArrayList<>();
+      for (String b : broken) {
+        int paren = b.indexOf(" (");
+        reasons.add(paren < 0 ? b : b.substring(0, paren));
+      }
+      podsByViolations.computeIfAbsent(String.join(", ", reasons), k -> new ArrayList<>())
+          .add(pod.path("metadata").path("name").asText());
+    }
+    if (podsByViolations.isEmpty()) {
+      return;
+    }
+    r.effects().warn("existing pods in namespace \"" + r.name() + "\" violate the new "
+        + "PodSecurity enforce level \"" + enforce + "\"");
+    podsByViolations.forEach((reasons, pods) -> r.effects().warn(pods.get(0)
+        + (pods.size() > 1 ? " (and " + (pods.size() - 1) + " other pod"
+            + (pods.size() > 2 ? "s" : "") + ")" : "") + ": " + reasons));
   }
 
   private static JsonNode at(JsonNode n, List<String> path) {

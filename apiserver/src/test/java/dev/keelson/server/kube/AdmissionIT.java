@@ -7,6 +7,7 @@ import dev.keelson.server.testing.LocalCluster;
 import dev.keelson.server.testing.RestClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -300,5 +301,23 @@ class AdmissionIT {
     assertThat(warned.code()).as(warned.body()).isEqualTo(201);
     assertThat(warned.header("Warning")).isEqualTo("299 - \"would violate PodSecurity "
         + "\\\"baseline:latest\\\": host namespaces (hostNetwork=true)\"");
+    // raising the level of a namespace with pods that break it warns about them
+    String root = "{\"metadata\":{\"name\":\"%s\"},\"spec\":{\"containers\":[{\"name\":"
+        + "\"c\",\"image\":\"nginx\",\"securityContext\":{\"privileged\":true}}]}}";
+    for (String name : List.of("old-1", "old-2")) {
+      RestClient.Reply p = admin[1].post("/api/v1/namespaces/watched/pods", root.formatted(name));
+      assertThat(p.code()).as(p.body()).isEqualTo(201);
+    }
+    Awaitility.await("pods in master 0's cache").atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50)).until(() -> admin[0].get(
+            "/api/v1/namespaces/watched/pods?resourceVersion=0").json().path("items").size() == 2);
+    RestClient.Reply labelled = admin[0].patch("/api/v1/namespaces/watched",
+        "application/merge-patch+json", "{\"metadata\":{\"labels\":{"
+            + "\"pod-security.kubernetes.io/enforce\":\"baseline\"}}}");
+    assertThat(labelled.code()).as(labelled.body()).isEqualTo(200);
+    assertThat(labelled.raw().headers().allValues("Warning")).containsExactly(
+        "299 - \"existing pods in namespace \\\"watched\\\" violate the new PodSecurity "
+            + "enforce level \\\"baseline:latest\\\"\"",
+        "299 - \"old-1 (and 1 other pod): privileged\"");
   }
 }
