@@ -38,7 +38,6 @@ import dev.keelson.api.http.ApiServer;
 import dev.keelson.api.http.Health;
 import dev.keelson.api.http.Metrics;
 import dev.keelson.api.registry.Registry;
-import dev.keelson.api.registry.ResourceType;
 import dev.keelson.api.registry.ResourceTypes;
 import dev.keelson.api.registry.Selectors;
 import dev.keelson.api.storage.RaftStorage;
@@ -233,13 +232,8 @@ public final class KubeApi implements AutoCloseable {
   /** Where a policy's paramKind lives: the served type of that apiVersion and kind. */
   private static Optional<ParamKindResolver.ParamResource> paramKind(ResourceTypes types,
       String apiVersion, String kind) {
-    for (ResourceType t : types.all()) {
-      if (t.apiVersion().equals(apiVersion) && t.kind().equals(kind)) {
-        return Optional.of(new ParamKindResolver.ParamResource(t.group(), t.resource(),
-            t.namespaced()));
-      }
-    }
-    return Optional.empty();
+    return types.findKind(apiVersion, kind).map(t -> new ParamKindResolver.ParamResource(
+        t.group(), t.resource(), t.namespaced()));
   }
 
   /** A user's RBAC rules as a SelfSubjectRulesReview lists them. */

@@ -44,14 +44,15 @@ public final class LimitRanger implements MutatingAdmission, ValidatingAdmission
         && r.resource().equals(resource) && r.subresource().isEmpty() && r.object() != null;
   }
 
-  /** The namespace's LimitRange items of one type, each with its defaults filled in. */
-  private List<Item> items(String namespace, String type) {
-    List<Item> out = new ArrayList<>();
+  /**
+   * The namespace's LimitRange items by type (Container, Pod, PersistentVolumeClaim), each with
+   * its defaults filled in: one read of the namespace's LimitRanges per call.
+   */
+  private Map<String, List<Item>> items(String namespace) {
+    Map<String, List<Item>> out = new TreeMap<>();
     for (ObjectNode lr : reader.list("", "limitranges", namespace)) {
       for (JsonNode i : lr.path("spec").path("limits")) {
-        if (i.path("type").asText().equals(type)) {
-          out.add(Item.of(i));
-        }
+        out.computeIfAbsent(i.path("type").asText(), t -> new ArrayList<>()).add(Item.of(i));
       }
     }
     return out;
@@ -62,7 +63,7 @@ public final class LimitRanger implements MutatingAdmission, ValidatingAdmission
     if (!isCreateOf(r, "pods")) {
       return;
     }
-    List<Item> items = items(r.namespace(), "Container");
+    List<Item> items = items(r.namespace()).getOrDefault("Container", List.of());
     if (items.isEmpty()) {
       return;
     }
@@ -113,9 +114,14 @@ public final class LimitRanger implements MutatingAdmission, ValidatingAdmission
   @Override
   public void validate(AdmissionRequest r) {
     List<String> errors = new ArrayList<>();
-    if (isCreateOf(r, "pods")) {
+    boolean pod = isCreateOf(r, "pods");
+    if (!pod && !isCreateOf(r, "persistentvolumeclaims")) {
+      return;
+    }
+    Map<String, List<Item>> items = items(r.namespace());
+    if (pod) {
       JsonNode spec = r.object().path("spec");
-      for (Item item : items(r.namespace(), "Container")) {
+      for (Item item : items.getOrDefault("Container", List.of())) {
         for (String field : List.of("initContainers", "containers")) {
           for (JsonNode c : spec.path(field)) {
             item.check("Container", PodResources.of(c, "requests"), PodResources.of(c, "limits"),
@@ -123,21 +129,20 @@ public final class LimitRanger implements MutatingAdmission, ValidatingAdmission
           }
         }
       }
-      for (Item item : items(r.namespace(), "Pod")) {
+      for (Item item : items.getOrDefault("Pod", List.of())) {
         item.check("Pod", PodResources.total(spec, "requests"),
             PodResources.total(spec, "limits"), errors);
       }
-    } else if (isCreateOf(r, "persistentvolumeclaims")) {
+    } else {
       JsonNode resources = r.object().path("spec").path("resources");
-      for (Item item : items(r.namespace(), "PersistentVolumeClaim")) {
+      for (Item item : items.getOrDefault("PersistentVolumeClaim", List.of())) {
         item.check("PersistentVolumeClaim", quantities(resources.path("requests")),
             quantities(resources.path("limits")), errors);
       }
     }
     if (!errors.isEmpty()) {
       String why = errors.size() == 1 ? errors.get(0) : "[" + String.join(", ", errors) + "]";
-      throw AdmissionException.forbidden(r.resource() + " \"" + r.name() + "\" is forbidden: "
-          + why);
+      throw AdmissionException.forbidden(r, why);
     }
   }
 

@@ -27,8 +27,7 @@ public final class NamespaceLifecycle implements ValidatingAdmission {
   public void validate(AdmissionRequest r) {
     boolean namespaces = r.group().isEmpty() && r.resource().equals("namespaces");
     if (namespaces && r.operation() == Operation.DELETE && IMMORTAL.contains(r.name())) {
-      throw AdmissionException.forbidden("namespaces \"" + r.name() + "\" is forbidden: this "
-          + "namespace may not be deleted");
+      throw AdmissionException.forbidden(r, "this namespace may not be deleted");
     }
     if (r.operation() != Operation.CREATE || namespaces || r.namespace().isEmpty()) {
       return;
@@ -39,10 +38,8 @@ public final class NamespaceLifecycle implements ValidatingAdmission {
           + "\" not found");
     }
     if (ns.get().path("metadata").has("deletionTimestamp")) {
-      String qualified = r.group().isEmpty() ? r.resource() : r.resource() + "." + r.group();
-      throw AdmissionException.forbidden(qualified + " \"" + r.name() + "\" is forbidden: "
-          + "unable to create new content in namespace " + r.namespace()
-          + " because it is being terminated");
+      throw AdmissionException.forbidden(r, "unable to create new content in namespace "
+          + r.namespace() + " because it is being terminated");
     }
   }
 }

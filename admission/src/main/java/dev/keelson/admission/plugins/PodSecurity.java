@@ -100,8 +100,8 @@ public final class PodSecurity implements ValidatingAdmission {
       Policy enforce = Policy.of(labels, "enforce");
       List<String> broken = check(enforce.level, spec, meta);
       if (!broken.isEmpty()) {
-        throw AdmissionException.forbidden("pods \"" + r.name() + "\" is forbidden: violates "
-            + "PodSecurity \"" + enforce + "\": " + String.join(", ", broken));
+        throw AdmissionException.forbidden(r, "violates PodSecurity \"" + enforce + "\": "
+            + String.join(", ", broken));
       }
     }
     Policy warn = Policy.of(labels, "warn");

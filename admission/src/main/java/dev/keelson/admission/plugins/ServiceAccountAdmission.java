@@ -66,9 +66,8 @@ public final class ServiceAccountAdmission implements MutatingAdmission, Validat
         }
       }
     }
-    throw AdmissionException.forbidden("pods \"" + r.name() + "\" is forbidden: error looking "
-        + "up service account " + r.namespace() + "/" + account + ": serviceaccount \""
-        + account + "\" not found");
+    throw AdmissionException.forbidden(r, "error looking up service account " + r.namespace()
+        + "/" + account + ": serviceaccount \"" + account + "\" not found");
   }
 
   private boolean exists(String namespace, String account) {

@@ -252,24 +252,8 @@ public final class ValidatingPolicies implements ValidatingAdmission {
           ? "ValidatingAdmissionPolicy '" + policy + "' denied request: " + message
           : "ValidatingAdmissionPolicy '" + policy + "' with binding '" + binding
               + "' denied request: " + message;
-      String resource = r.group().isEmpty() ? r.resource() : r.resource() + "." + r.group();
       return new AdmissionException(code(reason), reason,
-          resource + " \"" + name(r) + "\" is forbidden: " + inner);
-    }
-
-    /** kube-apiserver's name for the refused object (admission.NewForbidden). */
-    private static String name(AdmissionRequest r) {
-      if (r.name() != null && !r.name().isEmpty()) {
-        return r.name();
-      }
-      JsonNode metadata = r.object() == null ? null : r.object().path("metadata");
-      if (metadata != null && !metadata.path("name").asText("").isEmpty()) {
-        return metadata.path("name").asText();
-      }
-      if (metadata != null && !metadata.path("generateName").asText("").isEmpty()) {
-        return metadata.path("generateName").asText();
-      }
-      return "Unknown";
+          AdmissionException.forbiddenMessage(r, inner));
     }
 
     private static int code(String reason) {

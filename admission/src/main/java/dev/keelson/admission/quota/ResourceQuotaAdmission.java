@@ -80,7 +80,7 @@ public final class ResourceQuotaAdmission implements ChargingAdmission {
     for (Map.Entry<String, Quantity> e : requested.entrySet()) {
       String res = e.getKey();
       if (!known.has(res)) {
-        throw AdmissionException.forbidden(forbidden(r) + "status unknown for quota: " + name
+        throw AdmissionException.forbidden(r, "status unknown for quota: " + name
             + ", resource: " + res);
       }
       Quantity now = quantity(used.path(res));
@@ -91,7 +91,7 @@ public final class ResourceQuotaAdmission implements ChargingAdmission {
       }
     }
     if (!exceeded.isEmpty()) {
-      throw AdmissionException.forbidden(forbidden(r) + "exceeded quota: " + name
+      throw AdmissionException.forbidden(r, "exceeded quota: " + name
           + ", requested: " + list(exceeded, requested) + ", used: "
           + list(exceeded, values(used, exceeded)) + ", limited: "
           + list(exceeded, values(hard, exceeded)));
@@ -131,14 +131,9 @@ public final class ResourceQuotaAdmission implements ChargingAdmission {
       }
     }
     if (!missing.isEmpty()) {
-      throw AdmissionException.forbidden(forbidden(r) + "failed quota: " + quota
-          + ": must specify " + String.join("; ", missing));
+      throw AdmissionException.forbidden(r, "failed quota: " + quota + ": must specify "
+          + String.join("; ", missing));
     }
-  }
-
-  private static String forbidden(AdmissionRequest r) {
-    String qualified = r.group().isEmpty() ? r.resource() : r.resource() + "." + r.group();
-    return qualified + " \"" + r.name() + "\" is forbidden: ";
   }
 
   private static Quantity quantity(JsonNode n) {

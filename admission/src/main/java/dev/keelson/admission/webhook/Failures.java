@@ -61,10 +61,4 @@ final class Failures {
     return new AdmissionException(400, "BadRequest",
         "admission webhook \"" + webhook + "\" does not support dry run");
   }
-
-  /** {@code <resource>[.<group>] "<name>" is forbidden: }, Kubernetes' Forbidden prefix. */
-  static String forbiddenPrefix(AdmissionRequest r) {
-    String resource = r.group().isEmpty() ? r.resource() : r.resource() + "." + r.group();
-    return resource + " \"" + r.name() + "\" is forbidden: ";
-  }
 }

@@ -64,8 +64,7 @@ final class Matching {
     }
     LOG.warn("[{}] match conditions of webhook {} failed, failing closed: {}", nodeId, w.name(),
         error.message());
-    throw AdmissionException.forbidden(Failures.forbiddenPrefix(r)
-        + "failed evaluating match conditions of webhook \"" + w.name() + "\": "
-        + error.message());
+    throw AdmissionException.forbidden(r, "failed evaluating match conditions of webhook \""
+        + w.name() + "\": " + error.message());
   }
 }

@@ -180,12 +180,7 @@ public final class ResourceQuotaController implements AutoCloseable {
       int dot = r.indexOf('.');
       String group = dot < 0 ? "" : r.substring(dot + 1);
       String resource = dot < 0 ? r : r.substring(0, dot);
-      for (ResourceType t : types.all()) {
-        if (t.group().equals(group) && t.resource().equals(resource)) {
-          return t;
-        }
-      }
-      return null;
+      return types.find(group, resource).orElse(null);
     }
     String core;
     if (res.startsWith("requests.storage") || res.contains(".storageclass.storage.k8s.io/")

@@ -352,8 +352,7 @@ public final class Registry {
     try {
       s = createWithCompanions(t.key(ns, meta.path("name").asText()), encode(body), adm);
     } catch (ApiException e) {
-      throw e.code() == 409 && "Conflict".equals(e.reason())
-          ? ApiException.alreadyExists(t, meta.path("name").asText()) : e;
+      throw e.code() == 409 ? ApiException.alreadyExists(t, meta.path("name").asText()) : e;
     }
     meta.put("resourceVersion", Long.toString(s.modRevision()));
     return body;

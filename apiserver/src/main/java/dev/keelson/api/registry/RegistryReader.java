@@ -23,7 +23,7 @@ public final class RegistryReader implements ObjectReader {
   @Override
   public Optional<ObjectNode> get(String group, String resource, String namespace,
       String name) {
-    ResourceType t = type(group, resource);
+    ResourceType t = types.find(group, resource).orElse(null);
     if (t == null) {
       return Optional.empty();
     }
@@ -43,7 +43,7 @@ public final class RegistryReader implements ObjectReader {
 
   @Override
   public List<ObjectNode> list(String group, String resource, String namespace) {
-    ResourceType t = type(group, resource);
+    ResourceType t = types.find(group, resource).orElse(null);
     if (t == null) {
       return List.of();
     }
@@ -52,14 +52,5 @@ public final class RegistryReader implements ObjectReader {
       out.add(o.object());
     }
     return out;
-  }
-
-  private ResourceType type(String group, String resource) {
-    for (ResourceType x : types.all()) {
-      if (x.group().equals(group) && x.resource().equals(resource)) {
-        return x;
-      }
-    }
-    return null;
   }
 }

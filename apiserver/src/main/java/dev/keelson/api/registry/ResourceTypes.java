@@ -100,6 +100,29 @@ public final class ResourceTypes {
     return Optional.ofNullable(byPath.get(path(group, version, resource)));
   }
 
+  /**
+   * The served type of a group's resource, whatever its version (each resource is served in one
+   * version here); how admission names what it reads and what quotas count.
+   */
+  public Optional<ResourceType> find(String group, String resource) {
+    for (ResourceType t : byPath.values()) {
+      if (t.group().equals(group) && t.resource().equals(resource)) {
+        return Optional.of(t);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The served type of an apiVersion and kind ("apps/v1", "Deployment"). */
+  public Optional<ResourceType> findKind(String apiVersion, String kind) {
+    for (ResourceType t : byPath.values()) {
+      if (t.apiVersion().equals(apiVersion) && t.kind().equals(kind)) {
+        return Optional.of(t);
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The type whose objects live under this store key, if any. */
   public Optional<ResourceType> forKey(String key) {
     for (ResourceType t : byPath.values()) {

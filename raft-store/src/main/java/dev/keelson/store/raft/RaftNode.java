@@ -169,8 +169,8 @@ public final class RaftNode implements AutoCloseable {
   static Parameters parameters(RaftConfig c) throws IOException {
     Parameters p = new Parameters();
     if (c.peerTls() != null) {
-      GrpcTlsConfig tls = new GrpcTlsConfig(c.peerTls().privateKey(), c.peerTls().certificate(),
-          c.peerTls().caCertificate(), true);
+      GrpcTlsConfig tls = new GrpcTlsConfig(c.peerTls().key().toFile(),
+          c.peerTls().cert().toFile(), c.peerTls().ca().toFile(), true);
       GrpcConfigKeys.TLS.setConf(p, tls);
       GrpcConfigKeys.Server.setTlsConf(p, tls);
       GrpcConfigKeys.Client.setTlsConf(p, tls);
