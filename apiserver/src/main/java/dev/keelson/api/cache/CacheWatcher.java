@@ -25,6 +25,8 @@ public final class CacheWatcher implements AutoCloseable {
   private final ArrayDeque<CacheEvent> queue = new ArrayDeque<>();
   private boolean closed;
   private boolean overflowed;
+  /** Events were queued since the reader was last woken (see {@link #wakeIfQueued}). */
+  private boolean wakeDue;
   /** The cache's revision when the last event was queued or the last progress was seen. */
   private volatile long revision;
 
@@ -70,23 +72,39 @@ public final class CacheWatcher implements AutoCloseable {
     return add(out);
   }
 
-  /** Queues an event as is (initial state, replayed history). */
+  /**
+   * Queues an event as is (initial state, replayed history). The reader is not woken yet: the
+   * cache calls {@link #wakeIfQueued} once it has offered everything it has at hand, so events
+   * that arrived together leave in one write. Only an overflow wakes it at once.
+   */
   boolean add(CacheEvent e) {
     synchronized (this) {
       if (closed) {
         return false;
       }
-      if (queue.size() >= capacity) {
-        closed = true;
-        overflowed = true;
-        queue.clear();
-      } else {
+      if (queue.size() < capacity) {
         queue.add(e);
         revision = e.revision();
+        wakeDue = true;
+        return true;
       }
+      closed = true;
+      overflowed = true;
+      queue.clear();
     }
     wakeup.run();
-    return !overflowed;
+    return false;
+  }
+
+  /** Wakes the reader if events were queued since it was last woken. */
+  void wakeIfQueued() {
+    synchronized (this) {
+      if (!wakeDue) {
+        return;
+      }
+      wakeDue = false;
+    }
+    wakeup.run();
   }
 
   /** The cache reached {@code rev} with nothing more for this watcher. */

@@ -190,6 +190,8 @@ public final class WatchCache implements AutoCloseable {
       for (Event e : r.getEventsList()) {
         apply(e);
       }
+      // one wake-up per watcher for the whole response: its events go out in one write
+      watchers.forEach(CacheWatcher::wakeIfQueued);
       long rev = r.getHeader().getRevision();
       if (rev > revision) {
         revision = rev;
@@ -379,6 +381,7 @@ public final class WatchCache implements AutoCloseable {
         }
         w.progress(revision);
       }
+      w.wakeIfQueued();
       watchers.add(w);
       return w;
     } finally {

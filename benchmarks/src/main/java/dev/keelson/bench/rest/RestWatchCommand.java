@@ -92,7 +92,9 @@ public final class RestWatchCommand implements Callable<Integer> {
     String measuredPrefix = run + "-m-";
     String warmupPrefix = run + "-w-";
     String path = Masters.configMaps(namespace);
-    try (Masters masters = rest.masters()) {
+    // the writers get clients and threads of their own: behind a thousand streams' events their
+    // replies would wait in the watchers' executor, and closed-loop writers would write less
+    try (Masters masters = rest.masters(); Masters writerMasters = rest.masters()) {
       masters.ensureNamespace(namespace);
       long from = currentResourceVersion(masters, path);
       long t0 = System.nanoTime();
@@ -109,8 +111,8 @@ public final class RestWatchCommand implements Callable<Integer> {
         RestOperation write = (client, t) -> {
           String name = (t.measured() ? measuredPrefix : warmupPrefix) + t.seq();
           long sent = System.nanoTime();
-          return masters.client(client).sendAsync(
-                  masters.post(client, path, ConfigMaps.body(name, size)),
+          return writerMasters.client(client).sendAsync(
+                  writerMasters.post(client, path, ConfigMaps.body(name, size)),
                   HttpResponse.BodyHandlers.ofByteArray())
               .thenApply(resp -> replied(resp, t.measured(), sent, writes));
         };
