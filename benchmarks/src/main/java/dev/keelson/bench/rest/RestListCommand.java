@@ -39,6 +39,7 @@ public final class RestListCommand implements Callable<Integer> {
   /** The JDK HTTP client's buffer size (java.net.http's documented networking property). */
   private static final String CLIENT_BUFFER_PROPERTY = "jdk.httpclient.bufsize";
   private static final int CLIENT_BUFFER_BYTES = 128 * 1024;
+
   /** How a list is read. */
   enum Mode {
     CACHE("?resourceVersion=0"), QUORUM("");
