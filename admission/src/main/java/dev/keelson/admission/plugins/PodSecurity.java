@@ -8,6 +8,7 @@ import dev.keelson.admission.AdmissionRequest.Operation;
 import dev.keelson.admission.ObjectReader;
 import dev.keelson.admission.ValidatingAdmission;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -131,7 +132,7 @@ public final class PodSecurity implements ValidatingAdmission {
         || enforce.toString().equals(Policy.of(oldLabels, "enforce").toString())) {
       return;
     }
-    Map<String, List<String>> podsByViolations = new java.util.LinkedHashMap<>();
+    Map<String, List<String>> podsByViolations = new LinkedHashMap<>();
     for (ObjectNode pod : reader.list("", "pods", r.name())) {
       List<String> broken = check(enforce.level, pod.path("spec"), pod.path("metadata"));
       if (broken.isEmpty()) {

@@ -15,6 +15,9 @@ public final class ResourceTypes {
       ".spec.replicas", ".status.replicas", ".spec.selector");
 
   private volatile Map<String, ResourceType> byPath;
+  /** The same types by "group/resource" and by "apiVersion/kind", the first of each kept. */
+  private volatile Map<String, ResourceType> byGroupResource;
+  private volatile Map<String, ResourceType> byKind;
   private final java.util.Set<String> builtIn = new java.util.HashSet<>();
   /** Custom types' OpenAPI v3 schemas; written before the type appears, removed after it goes. */
   private volatile Map<String, com.fasterxml.jackson.databind.JsonNode> schemas = Map.of();
@@ -23,6 +26,19 @@ public final class ResourceTypes {
     Map<String, ResourceType> m = new LinkedHashMap<>();
     builtIns().forEach(t -> m.put(path(t.group(), t.version(), t.resource()), t));
     builtIn.addAll(m.keySet());
+    set(m);
+  }
+
+  /** Publishes a new set of types with its indexes (the constructor, or under this lock). */
+  private void set(Map<String, ResourceType> m) {
+    Map<String, ResourceType> groupResource = new java.util.HashMap<>();
+    Map<String, ResourceType> kinds = new java.util.HashMap<>();
+    for (ResourceType t : m.values()) {
+      groupResource.putIfAbsent(t.group() + "/" + t.resource(), t);
+      kinds.putIfAbsent(t.apiVersion() + "/" + t.kind(), t);
+    }
+    byGroupResource = groupResource;
+    byKind = kinds;
     byPath = m;
   }
 
@@ -105,22 +121,12 @@ public final class ResourceTypes {
    * version here); how admission names what it reads and what quotas count.
    */
   public Optional<ResourceType> find(String group, String resource) {
-    for (ResourceType t : byPath.values()) {
-      if (t.group().equals(group) && t.resource().equals(resource)) {
-        return Optional.of(t);
-      }
-    }
-    return Optional.empty();
+    return Optional.ofNullable(byGroupResource.get(group + "/" + resource));
   }
 
   /** The served type of an apiVersion and kind ("apps/v1", "Deployment"). */
   public Optional<ResourceType> findKind(String apiVersion, String kind) {
-    for (ResourceType t : byPath.values()) {
-      if (t.apiVersion().equals(apiVersion) && t.kind().equals(kind)) {
-        return Optional.of(t);
-      }
-    }
-    return Optional.empty();
+    return Optional.ofNullable(byKind.get(apiVersion + "/" + kind));
   }
 
   /** The type whose objects live under this store key, if any. */
@@ -155,7 +161,7 @@ public final class ResourceTypes {
     }
     Map<String, ResourceType> m = new LinkedHashMap<>(byPath);
     m.put(path(t.group(), t.version(), t.resource()), t);
-    byPath = m;
+    set(m);
   }
 
   /**
@@ -181,7 +187,7 @@ public final class ResourceTypes {
   public synchronized void remove(String group, String version, String resource) {
     Map<String, ResourceType> m = new LinkedHashMap<>(byPath);
     m.remove(path(group, version, resource));
-    byPath = m;
+    set(m);
     Map<String, com.fasterxml.jackson.databind.JsonNode> s = new java.util.HashMap<>(schemas);
     s.remove(path(group, version, resource));
     schemas = s;

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class PartitionIT {
             MasterProcess l = c.awaitLeader(Duration.ofSeconds(60));
             put(c, l, "k", "before");
             return l;
-          }, java.util.Objects::nonNull);
+          }, Objects::nonNull);
       Set<MasterProcess> rest = new HashSet<>(c.masters());
       rest.remove(old);
       net.partition(List.of(Set.of(old), rest));
@@ -72,7 +73,7 @@ class PartitionIT {
                 .isPresent()).findFirst().orElseThrow();
             put(c, l, "k", "during");
             return l;
-          }, java.util.Objects::nonNull);
+          }, Objects::nonNull);
       assertThat(get(c, old, "k")).isEqualTo("before"); // cut off: it cannot have seen it
 
       net.heal();
