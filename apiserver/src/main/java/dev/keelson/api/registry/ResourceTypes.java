@@ -1,10 +1,14 @@
 package dev.keelson.api.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The types this API serves: the built-ins, then custom resources as their definitions are
@@ -18,9 +22,9 @@ public final class ResourceTypes {
   /** The same types by "group/resource" and by "apiVersion/kind", the first of each kept. */
   private volatile Map<String, ResourceType> byGroupResource;
   private volatile Map<String, ResourceType> byKind;
-  private final java.util.Set<String> builtIn = new java.util.HashSet<>();
+  private final Set<String> builtIn = new HashSet<>();
   /** Custom types' OpenAPI v3 schemas; written before the type appears, removed after it goes. */
-  private volatile Map<String, com.fasterxml.jackson.databind.JsonNode> schemas = Map.of();
+  private volatile Map<String, JsonNode> schemas = Map.of();
 
   public ResourceTypes() {
     Map<String, ResourceType> m = new LinkedHashMap<>();
@@ -31,8 +35,8 @@ public final class ResourceTypes {
 
   /** Publishes a new set of types with its indexes (the constructor, or under this lock). */
   private void set(Map<String, ResourceType> m) {
-    Map<String, ResourceType> groupResource = new java.util.HashMap<>();
-    Map<String, ResourceType> kinds = new java.util.HashMap<>();
+    Map<String, ResourceType> groupResource = new HashMap<>();
+    Map<String, ResourceType> kinds = new HashMap<>();
     for (ResourceType t : m.values()) {
       groupResource.putIfAbsent(t.group() + "/" + t.resource(), t);
       kinds.putIfAbsent(t.apiVersion() + "/" + t.kind(), t);
@@ -168,18 +172,18 @@ public final class ResourceTypes {
    * Adds or replaces a custom type together with the schema of its objects (a version's
    * {@code openAPIV3Schema}); whoever finds the type finds its schema too.
    */
-  public synchronized void put(ResourceType t, com.fasterxml.jackson.databind.JsonNode schema) {
+  public synchronized void put(ResourceType t, JsonNode schema) {
     if (isBuiltIn(t)) {
       throw new IllegalArgumentException(t.qualifiedResource() + " is built in");
     }
-    Map<String, com.fasterxml.jackson.databind.JsonNode> s = new java.util.HashMap<>(schemas);
+    Map<String, JsonNode> s = new HashMap<>(schemas);
     s.put(path(t.group(), t.version(), t.resource()), schema);
     schemas = s;
     put(t);
   }
 
   /** The schema a custom type was put with; empty for built-ins. */
-  public Optional<com.fasterxml.jackson.databind.JsonNode> schema(ResourceType t) {
+  public Optional<JsonNode> schema(ResourceType t) {
     return Optional.ofNullable(schemas.get(path(t.group(), t.version(), t.resource())));
   }
 
@@ -188,7 +192,7 @@ public final class ResourceTypes {
     Map<String, ResourceType> m = new LinkedHashMap<>(byPath);
     m.remove(path(group, version, resource));
     set(m);
-    Map<String, com.fasterxml.jackson.databind.JsonNode> s = new java.util.HashMap<>(schemas);
+    Map<String, JsonNode> s = new HashMap<>(schemas);
     s.remove(path(group, version, resource));
     schemas = s;
   }
