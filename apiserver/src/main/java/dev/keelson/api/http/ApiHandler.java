@@ -151,9 +151,11 @@ public final class ApiHandler extends Handler.Abstract {
         throw ApiException.notFound("the server could not find the requested resource");
       }
     } catch (ApiException e) {
+      discardBody(request);
       StatusWriter.write(response, callback, json, e);
     } catch (RuntimeException e) {
       LOG.warn("[{}] {} {} failed", nodeId, method, path, e);
+      discardBody(request);
       StatusWriter.write(response, callback, json, new ApiException(500, "InternalError",
           "Internal error occurred: " + e, null, null, null, List.of(), 0));
     }
@@ -768,13 +770,36 @@ public final class ApiHandler extends Handler.Abstract {
 
   private static ApiException tooLarge(InputStream in, long declared) throws IOException {
     if (declared <= DRAINED_BODY_BYTES) {
-      long left = DRAINED_BODY_BYTES;
-      long n;
-      while (left > 0 && (n = in.skip(left)) > 0) {
-        left -= n;
-      }
+      skipDrainable(in);
     }
     return ApiException.tooLarge("Request entity too large: limit is " + MAX_BODY_BYTES);
+  }
+
+  private static void skipDrainable(InputStream in) throws IOException {
+    long left = DRAINED_BODY_BYTES;
+    long n;
+    while (left > 0 && (n = in.skip(left)) > 0) {
+      left -= n;
+    }
+  }
+
+  /**
+   * Reads and drops what is left of the body of a request answered with an error, unless it
+   * declares more than {@value #DRAINED_BODY_BYTES} bytes. Jetty closes a connection whose
+   * request content was not read to its end when the answer completed; a request refused before
+   * its body arrived (authorization, an unknown resource) would otherwise lose the connection
+   * behind a keep-alive answer, and a client that had already sent its next request on it reads
+   * nothing back.
+   */
+  private static void discardBody(Request req) {
+    if (req.getLength() > DRAINED_BODY_BYTES) {
+      return;
+    }
+    try (InputStream in = Content.Source.asInputStream(req)) {
+      skipDrainable(in);
+    } catch (IOException e) {
+      LOG.debug("request body not drained: {}", e.toString());
+    }
   }
 
   private JsonNode parse(byte[] body, String ct) {

@@ -5,8 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keelson.server.testing.LocalCluster;
 import dev.keelson.server.testing.RestClient;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,6 +130,68 @@ class RestBadInputIT {
     JsonNode list = api.get(CMS).json();
     assertThat(list.path("items")).hasSize(1);
     assertThat(list.path("items").get(0).path("data").path("a").asText()).isEqualTo("1");
+  }
+
+  /**
+   * A request refused before its body is read (here: an unknown resource) leaves the connection
+   * usable. The body comes in its own TLS record after the headers, so the server may answer
+   * before it arrives; a server that then closed the connection behind a keep-alive answer
+   * broke the client's next request on it ("received no bytes").
+   */
+  @Test
+  void aRequestRefusedBeforeItsBodyIsReadKeepsTheConnection() throws Exception {
+    byte[] body = "{\"metadata\":{\"name\":\"x\"}}".getBytes(StandardCharsets.UTF_8);
+    try (SSLSocket s = api.openSocket()) {
+      OutputStream out = s.getOutputStream();
+      InputStream in = new BufferedInputStream(s.getInputStream());
+      for (int i = 0; i < 30; i++) {
+        out.write(("POST /api/v1/namespaces/bad/nosuchthings HTTP/1.1\r\nHost: keelson\r\n"
+            + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        out.write(body);
+        out.flush();
+        RawReply r = RawReply.read(in);
+        assertThat(r.code()).as("request %d: %s", i, r.body()).isEqualTo(404);
+        assertThat(r.headers()).as("request %d", i).doesNotContain("connection: close");
+      }
+      out.write("GET /version HTTP/1.1\r\nHost: keelson\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(RawReply.read(in).code()).isEqualTo(200);
+    }
+  }
+
+  /** An HTTP/1.1 response read off the wire: status, lower-cased header lines, body. */
+  record RawReply(int code, List<String> headers, String body) {
+    static RawReply read(InputStream in) throws IOException {
+      String status = line(in);
+      List<String> headers = new ArrayList<>();
+      int length = -1;
+      for (String h = line(in); !h.isEmpty(); h = line(in)) {
+        String lower = h.toLowerCase(Locale.ROOT);
+        headers.add(lower);
+        if (lower.startsWith("content-length:")) {
+          length = Integer.parseInt(lower.substring(15).trim());
+        }
+      }
+      assertThat(length).as("a Content-Length in %s", headers).isGreaterThanOrEqualTo(0);
+      String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+      return new RawReply(Integer.parseInt(status.split(" ")[1]), headers, body);
+    }
+
+    private static String line(InputStream in) throws IOException {
+      StringBuilder b = new StringBuilder();
+      for (int c = in.read(); c != '\n'; c = in.read()) {
+        if (c < 0) {
+          throw new EOFException("the server closed the connection; read so far: " + b);
+        }
+        if (c != '\r') {
+          b.append((char) c);
+        }
+      }
+      return b.toString();
+    }
   }
 
   @Test

@@ -21,6 +21,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -32,12 +33,15 @@ public final class RestClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final String base;
   private final HttpClient http;
+  private final SSLContext ssl;
   /** Sent with every request (a bearer token, impersonation), name then value. */
   private final java.util.List<String[]> headers;
 
-  private RestClient(String base, HttpClient http, java.util.List<String[]> headers) {
+  private RestClient(String base, HttpClient http, SSLContext ssl,
+      java.util.List<String[]> headers) {
     this.base = base;
     this.http = http;
+    this.ssl = ssl;
     this.headers = headers;
   }
 
@@ -45,7 +49,7 @@ public final class RestClient {
   public RestClient withHeader(String name, String value) {
     java.util.List<String[]> h = new java.util.ArrayList<>(headers);
     h.add(new String[] {name, value});
-    return new RestClient(base, http, java.util.List.copyOf(h));
+    return new RestClient(base, http, ssl, java.util.List.copyOf(h));
   }
 
   /** The same client, also presenting {@code token} as a bearer token. */
@@ -68,11 +72,25 @@ public final class RestClient {
         kmf.init(KeyStores.keyStore(clientCert), KeyStores.PASSWORD);
       }
       ssl.init(clientCert == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+      this.ssl = ssl;
       this.http = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5)).build();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * A TLS connection to the same server with the same identity, for tests that write the HTTP
+   * bytes themselves (how a request is split into packets, what happens to the connection).
+   */
+  public SSLSocket openSocket() throws IOException {
+    URI u = URI.create(base);
+    SSLSocket s = (SSLSocket) ssl.getSocketFactory().createSocket(u.getHost(), u.getPort());
+    s.setTcpNoDelay(true);
+    s.setSoTimeout(30_000);
+    s.startHandshake();
+    return s;
   }
 
   /** What the server answered. */
