@@ -1,5 +1,6 @@
 package dev.keelson.store.mvcc;
 
+import com.google.protobuf.ByteString;
 import dev.keelson.etcd.etcdserverpb.CompactionRequest;
 import dev.keelson.etcd.etcdserverpb.CompactionResponse;
 import dev.keelson.etcd.etcdserverpb.HashKVResponse;
@@ -21,7 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.zip.CRC32C;
 import org.rocksdb.Checkpoint;
@@ -77,6 +80,9 @@ public final class MvccStore implements AutoCloseable {
   private final ColumnFamilyHandle logCf;
   private final ColumnFamilyHandle metaCf;
   private final LeaseTable leases;
+  /** Apply thread only. */
+  private final LatestVersions latest = new LatestVersions(
+      Long.getLong("keelson.store.latest-versions-mib", 32) << 20);
   private final WriteOptions writeOptions = new WriteOptions();
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private final Compactor compactor;
@@ -365,9 +371,11 @@ public final class MvccStore implements AutoCloseable {
       List<Applied> out = new ArrayList<>(cmds.size());
       long rev = currentRev;
       long compact = compactRev;
+      Map<ByteString, KeyValue> written = new HashMap<>();
       try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
         for (Command cmd : cmds) {
-          try (WriteTxn txn = new WriteTxn(db, kvCf, logCf, leases, batch, rev, compact)) {
+          try (WriteTxn txn = new WriteTxn(db, kvCf, logCf, leases, batch, rev, compact, written,
+              latest)) {
             Result result;
             long newCompact = -1;
             try {
@@ -387,6 +395,7 @@ public final class MvccStore implements AutoCloseable {
               compact = newCompact;
             }
             out.add(new Applied(result, txn.changed() ? new RevisionEvents(rev, txn.events()) : null));
+            written.putAll(txn.written());
           }
         }
         batch.put(metaCf, META_APPLIED, appliedBytes(term, index));
@@ -398,6 +407,7 @@ public final class MvccStore implements AutoCloseable {
         }
         db.write(writeOptions, batch);
       }
+      written.forEach(latest::record);
       appliedTerm = term;
       appliedIndex = index;
       currentRev = rev;

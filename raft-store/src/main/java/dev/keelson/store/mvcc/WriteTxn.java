@@ -16,7 +16,9 @@ import dev.keelson.etcd.etcdserverpb.TxnResponse;
 import dev.keelson.etcd.mvccpb.Event;
 import dev.keelson.etcd.mvccpb.KeyValue;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -31,6 +33,10 @@ import org.rocksdb.WriteBatchWithIndex;
  * entry (etcd's storeTxnWrite). Nothing reaches the database until {@link MvccStore} commits
  * the batch together with the applied index. The batch belongs to the caller; a transaction
  * marks a save point in it, so that {@link #discard} forgets only its own changes.
+ *
+ * <p>Point reads of a key's newest version ({@link #get}) look first at what this transaction
+ * and the entry's earlier ones wrote, then at the store's {@link LatestVersions}, and only then
+ * seek the store (remembering what they found there, which is committed state).
  */
 final class WriteTxn implements AutoCloseable {
   private static final byte[] TOMBSTONE = new byte[0];
@@ -44,10 +50,18 @@ final class WriteTxn implements AutoCloseable {
   final long beginRev;
   final long compactRev;
   private final List<Event> events = new ArrayList<>();
+  /** Each key this transaction wrote → its newest version or {@link LatestVersions#DELETED}. */
+  private final Map<ByteString, KeyValue> written = new HashMap<>();
+  /** The same for the entry's earlier transactions; not modified here. */
+  private final Map<ByteString, KeyValue> entryWritten;
+  private final LatestVersions latest;
 
   WriteTxn(RocksDB db, ColumnFamilyHandle kvCf, ColumnFamilyHandle logCf, LeaseTable leases,
-      WriteBatchWithIndex batch, long beginRev, long compactRev) {
+      WriteBatchWithIndex batch, long beginRev, long compactRev,
+      Map<ByteString, KeyValue> entryWritten, LatestVersions latest) {
     this.db = db;
+    this.entryWritten = entryWritten;
+    this.latest = latest;
     this.batch = batch;
     batch.setSavePoint();
     this.kvCf = kvCf;
@@ -59,6 +73,11 @@ final class WriteTxn implements AutoCloseable {
 
   boolean changed() {
     return !events.isEmpty();
+  }
+
+  /** What this transaction wrote: key → newest version or {@link LatestVersions#DELETED}. */
+  Map<ByteString, KeyValue> written() {
+    return written;
   }
 
   /** The events written so far, in order; their revision is {@code beginRev + 1}. */
@@ -75,6 +94,7 @@ final class WriteTxn implements AutoCloseable {
       throw new IllegalStateException("cannot roll back a write batch", e);
     }
     events.clear();
+    written.clear();
   }
 
   /** The revision reads see: the one being written once anything has been written. */
@@ -92,15 +112,29 @@ final class WriteTxn implements AutoCloseable {
     }
   }
 
-  private KeyValue get(byte[] key) {
-    try (RocksIterator it = iterator()) {
-      return RangeScan.get(it, key, readRev());
+  /** The key's live version as this transaction sees it, or null. */
+  private KeyValue get(ByteString key) {
+    KeyValue known = written.get(key);
+    if (known == null) {
+      known = entryWritten.get(key);
     }
+    if (known == null) {
+      known = latest.find(key);
+    }
+    if (known == null) {
+      // nobody in this entry wrote the key: the store holds its committed state
+      try (RocksIterator it = iterator()) {
+        KeyValue stored = RangeScan.get(it, key.toByteArray(), readRev());
+        latest.record(key, stored == null ? LatestVersions.DELETED : stored);
+        return stored;
+      }
+    }
+    return known == LatestVersions.DELETED ? null : known;
   }
 
   PutResponse put(PutRequest p) {
     byte[] key = p.getKey().toByteArray();
-    KeyValue prev = get(key); // needed anyway for create_revision and version
+    KeyValue prev = get(p.getKey()); // needed anyway for create_revision and version
     if ((p.getIgnoreValue() || p.getIgnoreLease()) && prev == null) {
       throw EtcdError.KEY_NOT_FOUND.exception();
     }
@@ -115,8 +149,9 @@ final class WriteTxn implements AutoCloseable {
         .setLease(lease)
         .build();
     write(key, stored.toByteArray(), prev == null ? 0 : prev.getLease(), lease);
-    Event.Builder event = Event.newBuilder().setType(Event.EventType.PUT)
-        .setKv(stored.toBuilder().setKey(p.getKey()));
+    KeyValue withKey = stored.toBuilder().setKey(p.getKey()).build();
+    written.put(p.getKey(), withKey);
+    Event.Builder event = Event.newBuilder().setType(Event.EventType.PUT).setKv(withKey);
     if (prev != null) {
       event.setPrevKv(prev);
     }
@@ -150,6 +185,7 @@ final class WriteTxn implements AutoCloseable {
   /** Deletes one live key (etcd's delete event carries only the key and the revision). */
   private void delete(KeyValue live) {
     write(live.getKey().toByteArray(), TOMBSTONE, live.getLease(), 0);
+    written.put(live.getKey(), LatestVersions.DELETED);
     events.add(Event.newBuilder().setType(Event.EventType.DELETE)
         .setKv(KeyValue.newBuilder().setKey(live.getKey()).setModRevision(beginRev + 1))
         .setPrevKv(live).build());
@@ -179,7 +215,7 @@ final class WriteTxn implements AutoCloseable {
       throw EtcdError.LEASE_NOT_FOUND.exception();
     }
     for (byte[] key : leases.keys(id)) {
-      KeyValue kv = get(key);
+      KeyValue kv = get(ByteString.copyFrom(key));
       if (kv != null) {
         delete(kv);
       }
@@ -224,6 +260,10 @@ final class WriteTxn implements AutoCloseable {
   }
 
   private List<KeyValue> scanForCompare(byte[] key, byte[] end) {
+    if (end == null) {
+      KeyValue kv = get(ByteString.copyFrom(key));
+      return kv == null ? List.of() : List.of(kv);
+    }
     try (RocksIterator it = iterator()) {
       return RangeScan.scan(it, key, end, readRev(), 0, false).kvs();
     }
@@ -252,7 +292,7 @@ final class WriteTxn implements AutoCloseable {
         }
         case REQUEST_PUT -> {
           PutRequest p = op.getRequestPut();
-          if ((p.getIgnoreValue() || p.getIgnoreLease()) && get(p.getKey().toByteArray()) == null) {
+          if ((p.getIgnoreValue() || p.getIgnoreLease()) && get(p.getKey()) == null) {
             throw EtcdError.KEY_NOT_FOUND.exception();
           }
           checkLease(p.getLease());

@@ -220,4 +220,60 @@ class MvccStoreTest {
           .containsExactly("1", "saw a=1");
     }
   }
+
+  /**
+   * A put reads its key's newest version from what the entry wrote, from the versions the store
+   * remembers, or from RocksDB; the answers must not differ, before and after a restart (which
+   * forgets what was remembered).
+   */
+  @Test
+  void aKeysNewestVersionIsTheSameWhetherRememberedOrReadFromTheStore() {
+    Command deleteA = Command.newBuilder().setDeleteRange(DeleteRangeRequest.newBuilder()
+        .setKey(b("a"))).build();
+    try (MvccStore s = MvccStore.open(dir)) {
+      var applied = s.applyAll(1, ++index, java.util.List.of(putCmd("a", "1", 0, false),
+          putCmd("a", "2", 0, false), deleteA, putCmd("a", "3", 0, false)));
+      var second = applied.get(1).changes().events().get(0);
+      assertThat(second.getKv().getVersion()).isEqualTo(2);
+      assertThat(second.getKv().getCreateRevision()).isEqualTo(2);
+      assertThat(second.getPrevKv().getValue()).isEqualTo(b("1"));
+      var recreated = applied.get(3).changes().events().get(0);
+      assertThat(recreated.getKv().getVersion()).isEqualTo(1);
+      assertThat(recreated.getKv().getCreateRevision()).isEqualTo(5);
+      assertThat(recreated.hasPrevKv()).isFalse();
+
+      var next = apply(s, putCmd("a", "4", 0, true)).getPut();
+      assertThat(next.getPrevKv().getValue()).isEqualTo(b("3"));
+      assertThat(next.getPrevKv().getVersion()).isEqualTo(1);
+      // a key deleted by a lease revocation starts over
+      apply(s, Command.newBuilder().setLeaseGrant(dev.keelson.etcd.etcdserverpb.LeaseGrantRequest
+          .newBuilder().setID(7).setTTL(60)).build());
+      apply(s, putCmd("b", "leased", 7, false));
+      apply(s, Command.newBuilder().setLeaseRevoke(dev.keelson.etcd.etcdserverpb
+          .LeaseRevokeRequest.newBuilder().setID(7)).build());
+      var b = apply(s, putCmd("b", "free", 0, true)).getPut();
+      assertThat(b.hasPrevKv()).isFalse();
+      assertThat(all(s, 0).getKvsList()).extracting(KeyValue::getVersion).containsExactly(2L, 1L);
+      // a transaction's compare on one key sees the newest version
+      Result txn = apply(s, Command.newBuilder().setTxn(dev.keelson.etcd.etcdserverpb.TxnRequest
+          .newBuilder().addCompare(dev.keelson.etcd.etcdserverpb.Compare.newBuilder()
+              .setKey(b("a")).setTarget(dev.keelson.etcd.etcdserverpb.Compare.CompareTarget.VALUE)
+              .setResult(dev.keelson.etcd.etcdserverpb.Compare.CompareResult.EQUAL)
+              .setValue(b("4")))).build());
+      assertThat(txn.getTxn().getSucceeded()).isTrue();
+    }
+    try (MvccStore s = MvccStore.open(dir)) {
+      var after = apply(s, putCmd("a", "5", 0, true)).getPut();
+      assertThat(after.getPrevKv().getValue()).isEqualTo(b("4"));
+      assertThat(after.getPrevKv().getVersion()).isEqualTo(2);
+      assertThat(after.getPrevKv().getCreateRevision()).isEqualTo(5);
+      assertThat(apply(s, putCmd("b", "again", 0, true)).getPut().getPrevKv().getValue())
+          .isEqualTo(b("free"));
+    }
+  }
+
+  private static Command putCmd(String key, String value, long lease, boolean prevKv) {
+    return Command.newBuilder().setPut(PutRequest.newBuilder().setKey(b(key)).setValue(b(value))
+        .setLease(lease).setPrevKv(prevKv)).build();
+  }
 }
