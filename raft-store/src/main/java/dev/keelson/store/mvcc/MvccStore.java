@@ -81,8 +81,7 @@ public final class MvccStore implements AutoCloseable {
   private final ColumnFamilyHandle metaCf;
   private final LeaseTable leases;
   /** Apply thread only. */
-  private final LatestVersions latest = new LatestVersions(
-      Long.getLong("keelson.store.latest-versions-mib", 32) << 20);
+  private final LatestVersions latest;
   private final WriteOptions writeOptions = new WriteOptions();
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private final Compactor compactor;
@@ -93,8 +92,9 @@ public final class MvccStore implements AutoCloseable {
   private volatile long appliedTerm;
   private volatile long appliedIndex;
 
-  private MvccStore(Path dir) throws RocksDBException {
+  private MvccStore(Path dir, long latestVersionsBytes) throws RocksDBException {
     this.dir = dir;
+    this.latest = new LatestVersions(latestVersionsBytes);
     // bytes_per_sync: flushes and compactions write their files out a MiB at a time, so a flush
     // (every snapshot makes one) never leaves tens of MiB dirty for the Raft log's next fsync
     // to wait behind (ext4 orders a file's fsync after other files' pending data)
@@ -133,9 +133,14 @@ public final class MvccStore implements AutoCloseable {
 
   /** Opens or creates the store in {@code dir}. */
   public static MvccStore open(Path dir) {
+    return open(dir, Long.getLong("keelson.store.latest-versions-mib", 32) << 20);
+  }
+
+  /** As {@link #open(Path)}, remembering newest versions within {@code latestVersionsBytes}. */
+  static MvccStore open(Path dir, long latestVersionsBytes) {
     try {
       Files.createDirectories(dir);
-      return new MvccStore(dir);
+      return new MvccStore(dir, latestVersionsBytes);
     } catch (Exception e) {
       throw new IllegalStateException("cannot open store in " + dir, e);
     }
