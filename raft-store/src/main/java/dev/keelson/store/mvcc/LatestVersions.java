@@ -52,8 +52,15 @@ final class LatestVersions {
     }
     KeyValue old = entries.put(key, latest);
     bytes += cost - (old == null ? 0 : cost(key, old));
-    for (Iterator<Map.Entry<ByteString, KeyValue>> it = entries.entrySet().iterator();
-        bytes > maxBytes && it.hasNext(); ) {
+    if (bytes > maxBytes) {
+      evictEldest();
+    }
+  }
+
+  /** Forgets the least recently used entries until the budget holds. */
+  private void evictEldest() {
+    Iterator<Map.Entry<ByteString, KeyValue>> it = entries.entrySet().iterator();
+    while (bytes > maxBytes && it.hasNext()) {
       Map.Entry<ByteString, KeyValue> eldest = it.next();
       bytes -= cost(eldest.getKey(), eldest.getValue());
       it.remove();
