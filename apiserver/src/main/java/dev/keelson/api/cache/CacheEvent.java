@@ -67,6 +67,18 @@ public final class CacheEvent {
     return object.modRevision();
   }
 
+  /**
+   * Roughly what keeping this event costs the heap: each object's JSON plus what its filter tree
+   * and bookkeeping take (~600 bytes for a ConfigMap), counted even when the object map shares
+   * the object. An upper bound, for the history's budget.
+   */
+  long weight() {
+    return object.json().length + OBJECT_OVERHEAD
+        + (previous == null ? 0 : previous.json().length + OBJECT_OVERHEAD);
+  }
+
+  private static final int OBJECT_OVERHEAD = 600;
+
   /** Writes {@code {"type":"…","object":{…}}} and a newline. */
   public void writeLine(ByteArrayOutputStream out) {
     out.write(type.head, 0, type.head.length);

@@ -42,6 +42,13 @@ import org.slf4j.LoggerFactory;
 public final class WatchCache implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WatchCache.class);
   static final String PREFIX = "/registry/";
+  /**
+   * Objects per range while loading ({@code -Dkeelson.api.cache-load-page}, read when a cache is
+   * made). Large, because etcd's range counts the whole rest of the range for every page:
+   * 250,000 objects take 25 ranges, each counting what is left.
+   */
+  private final int loadPage = Math.max(1, Integer.getInteger("keelson.api.cache-load-page",
+      10_000));
   /** The filter that passes every object: watchers with it never decode an object. */
   public static final Predicate<ObjectNode> EVERYTHING = o -> true;
 
@@ -57,6 +64,14 @@ public final class WatchCache implements AutoCloseable {
   // guarded by lock
   private final TreeMap<String, CachedObject> objects = new TreeMap<>();
   private final ArrayDeque<CacheEvent> history = new ArrayDeque<>();
+  /**
+   * What the history may hold besides its count: a delete keeps the object's last state and a
+   * new copy stamped with the delete's revision, so 100,000 deletes of 1 KiB ConfigMaps kept
+   * ~450 MB, most of the default heap ({@code -Dkeelson.api.watch-history-mib}, default 128).
+   */
+  private final long historyBytesLimit = Math.max(1, Long.getLong(
+      "keelson.api.watch-history-mib", 128)) << 20;
+  private long historyBytes;
   private final List<CacheWatcher> watchers = new ArrayList<>();
   private long revision;
   /** A watch may start at any revision at or above this one: every later event is in history. */
@@ -86,9 +101,12 @@ public final class WatchCache implements AutoCloseable {
   }
 
   private void restart() {
-    Page all;
+    // the objects held stay served (a list at resourceVersion 0, admission's namespace checks)
+    // until the new ones are in, so a reload needs room for both for a moment
+    TreeMap<String, CachedObject> loaded = new TreeMap<>();
+    long at;
     try {
-      all = storage.list(PREFIX, null, 0, 0, false).join();
+      at = load(loaded);
     } catch (RuntimeException e) {
       LOG.warn("[{}] watch cache could not load the store; retrying", nodeId, e);
       scheduleRestart();
@@ -104,24 +122,21 @@ public final class WatchCache implements AutoCloseable {
       watchers.forEach(CacheWatcher::terminate);
       watchers.clear();
       objects.clear();
+      objects.putAll(loaded); // from a sorted map into an empty one: linear, no comparisons
       history.clear();
-      for (Stored s : all.items()) {
-        ObjectNode o = parse(s.value(), s.modRevision());
-        if (o != null) {
-          objects.put(s.key(), CachedObject.of(s.key(), o, s.modRevision(), json, selectableView));
-        }
-      }
-      revision = all.revision();
-      earliest = all.revision();
+      historyBytes = 0;
+      revision = at;
+      earliest = at;
       ready = true;
       advanced.signalAll();
     } finally {
       lock.unlock();
     }
+    int count = loaded.size();
     WatchCreateRequest req = WatchCreateRequest.newBuilder()
         .setKey(ByteString.copyFromUtf8(PREFIX))
         .setRangeEnd(ByteString.copyFromUtf8("/registry0"))
-        .setStartRevision(all.revision() + 1)
+        .setStartRevision(at + 1)
         .setPrevKv(true)
         .build();
     LocalWatch w = LocalWatch.open(hub, req, r -> onResponse(gen, r), () -> onEnd(gen));
@@ -135,8 +150,34 @@ public final class WatchCache implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    LOG.info("[{}] watch cache holds {} objects at revision {}", nodeId, all.items().size(),
-        all.revision());
+    LOG.info("[{}] watch cache holds {} objects at revision {}", nodeId, count, at);
+  }
+
+  /**
+   * Reads every object into {@code into}, {@link #loadPage} at a time, all at the revision of
+   * the first page; returns that revision. Page by page, the load never holds more than a page of
+   * the store's answer besides the objects themselves: one range of 250,000 1 KiB ConfigMaps was
+   * 350 MB of response on top of them, and ran a master with the default heap out of memory.
+   */
+  private long load(TreeMap<String, CachedObject> into) {
+    long at = 0;
+    String from = null;
+    while (true) {
+      Page p = storage.list(PREFIX, from, loadPage, at, false).join();
+      if (at == 0) {
+        at = p.revision(); // a read at the head: the header's revision is the one read
+      }
+      for (Stored s : p.items()) {
+        ObjectNode o = parse(s.value(), s.modRevision());
+        if (o != null) {
+          into.put(s.key(), CachedObject.of(s.key(), o, s.modRevision(), json, selectableView));
+        }
+      }
+      if (!p.more() || p.items().isEmpty()) {
+        return at;
+      }
+      from = p.items().get(p.items().size() - 1).key() + "\0";
+    }
   }
 
   private void onEnd(long gen) {
@@ -236,11 +277,13 @@ public final class WatchCache implements AutoCloseable {
           prev);
     }
     history.add(ce);
-    while (history.size() > historyLimit) {
+    historyBytes += ce.weight();
+    while (history.size() > historyLimit || historyBytes > historyBytesLimit) {
       CacheEvent gone = history.poll();
+      historyBytes -= gone.weight();
       earliest = gone.revision();
       while (!history.isEmpty() && history.peek().revision() == gone.revision()) {
-        history.poll();
+        historyBytes -= history.poll().weight();
       }
     }
     for (Iterator<CacheWatcher> it = watchers.iterator(); it.hasNext(); ) {

@@ -24,6 +24,12 @@ public final class NamespaceController {
   public static final List<String> BOOTSTRAP = List.of("default", "kube-system", "kube-public",
       "kube-node-lease");
 
+  /**
+   * Deletes in flight while a namespace is emptied. One at a time, each waits for its own Raft
+   * round (a 250,000-object namespace went at ~70 objects/s); sixteen share entries.
+   */
+  static final int DELETE_PARALLELISM = 16;
+
   private final String nodeId;
   private final Registry registry;
   private final ResourceTypes types;
@@ -72,11 +78,11 @@ public final class NamespaceController {
       if (!t.namespaced()) {
         continue;
       }
-      ObjectNode deleted = registry.deleteCollection(t, name, ListOptions.ALL,
-          Registry.DeleteOptions.DEFAULT, WriteOptions.DEFAULT);
-      for (JsonNode o : deleted.path("items")) {
-        left |= o.path("metadata").has("deletionTimestamp"); // waits for its finalizers
-      }
+      boolean[] waiting = {false};
+      registry.deleteEach(t, name, ListOptions.ALL, Registry.DeleteOptions.DEFAULT,
+          WriteOptions.DEFAULT, DELETE_PARALLELISM,
+          o -> waiting[0] |= o.path("metadata").has("deletionTimestamp"));
+      left |= waiting[0]; // an object waits for its finalizers
     }
     if (left) {
       return true;

@@ -29,6 +29,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -126,6 +131,12 @@ public final class Registry {
     ObjectNode tree();
 
     List<byte[]> json();
+
+    /** The list without its items: kind, apiVersion, metadata. */
+    ObjectNode head();
+
+    /** Each item, decoded when its turn comes (a tree of its own). */
+    void forEachItem(Consumer<ObjectNode> each);
   }
 
   private final class FromCache implements Listing {
@@ -163,6 +174,16 @@ public final class Registry {
       parts.add(Arrays.copyOfRange(headBytes, close, headBytes.length));
       return parts;
     }
+
+    @Override
+    public ObjectNode head() {
+      return listObject(t, s.revision(), null, -1);
+    }
+
+    @Override
+    public void forEachItem(Consumer<ObjectNode> each) {
+      s.items().forEach(c -> each.accept(c.object()));
+    }
   }
 
   private record FromStore(ObjectNode list, ObjectMapper mapper) implements Listing {
@@ -179,7 +200,19 @@ public final class Registry {
         throw new IllegalStateException(e);
       }
     }
+    @Override
+    public ObjectNode head() {
+      ObjectNode head = list.deepCopy();
+      head.remove("items");
+      return head;
+    }
+
+    @Override
+    public void forEachItem(Consumer<ObjectNode> each) {
+      list.path("items").forEach(item -> each.accept((ObjectNode) item));
+    }
   }
+
 
   private byte[] encodeTree(ObjectNode o) {
     try {
@@ -622,23 +655,76 @@ public final class Registry {
   /** Deletes every object of the list, one by one; returns the list of what it deleted. */
   public ObjectNode deleteCollection(ResourceType t, String ns, ListOptions o, DeleteOptions d,
       WriteOptions w) {
-    ObjectNode list = list(t, ns, new ListOptions(o.labelSelector(), o.fieldSelector(), 0, null,
-        null, null));
     ArrayNode deleted = json.createArrayNode();
-    for (JsonNode item : list.path("items")) {
+    ObjectNode list = deleteEach(t, ns, o, d, w, 1, deleted::add);
+    list.set("items", deleted);
+    return list;
+  }
+
+  /**
+   * Deletes every object the list's selectors pick and hands {@code each} what {@link #delete}
+   * returned for it (the object deleted, or the object now waiting for its finalizers); returns
+   * the list's head, without items. The list is the watch cache's snapshot and each object is
+   * decoded only when its turn comes, so a collection of any size is deleted in bounded memory
+   * (a namespace of 250,000 ConfigMaps decoded at once needs over 1 GB). With
+   * {@code parallelism} above 1 that many deletes are in flight at once (their Raft entries
+   * batch), and {@code each} is called from those threads, one call at a time.
+   */
+  public ObjectNode deleteEach(ResourceType t, String ns, ListOptions o, DeleteOptions d,
+      WriteOptions w, int parallelism, Consumer<ObjectNode> each) {
+    Listing list = listing(t, ns, new ListOptions(o.labelSelector(), o.fieldSelector(), 0, null,
+        null, null));
+    Consumer<ObjectNode> deleteOne = item -> {
       String name = item.path("metadata").path("name").asText();
       String itemNs = item.path("metadata").path("namespace").asText(null);
       try {
-        deleted.add(delete(t, itemNs, name, d, w));
+        ObjectNode gone = delete(t, itemNs, name, d, w);
+        synchronized (each) {
+          each.accept(gone);
+        }
       } catch (ApiException e) {
         if (e.code() != 404) {
           throw e;
         }
       }
+    };
+    if (parallelism <= 1) {
+      list.forEachItem(deleteOne);
+      return list.head();
     }
-    list.set("items", deleted);
-    return list;
+    ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
+      Thread th = new Thread(r, "delete-collection");
+      th.setDaemon(true);
+      return th;
+    });
+    Semaphore slots = new Semaphore(parallelism);
+    AtomicReference<RuntimeException> failed = new AtomicReference<>();
+    try {
+      list.forEachItem(item -> {
+        slots.acquireUninterruptibly();
+        if (failed.get() != null) {
+          throw failed.get(); // stop at the first failure, as one at a time does
+        }
+        pool.execute(() -> {
+          try {
+            deleteOne.accept(item);
+          } catch (RuntimeException e) {
+            failed.compareAndSet(null, e);
+          } finally {
+            slots.release();
+          }
+        });
+      });
+      slots.acquireUninterruptibly(parallelism); // every delete answered
+    } finally {
+      pool.shutdown();
+    }
+    if (failed.get() != null) {
+      throw failed.get();
+    }
+    return list.head();
   }
+
 
   // ---- helpers -----------------------------------------------------------------------------
 
