@@ -73,13 +73,61 @@ final class Masters implements AutoCloseable {
     return clients.get(i % clients.size());
   }
 
-  /** Creates namespace {@code ns} unless it exists; blocks. */
+  /**
+   * Creates namespace {@code ns} unless it exists; blocks. One still being deleted (an earlier
+   * run's, say) is waited for first, so that creates in it are not refused.
+   */
   void ensureNamespace(String ns) throws IOException, InterruptedException {
-    HttpResponse<String> r = client(0).send(post(0, "/api/v1/namespaces",
-        ConfigMaps.namespace(ns)), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 201 && r.statusCode() != 409) {
-      throw new IOException("creating namespace " + ns + " on " + apis.get(0) + ": HTTP "
+    for (int attempt = 0; ; attempt++) {
+      HttpResponse<String> r = client(0).send(post(0, "/api/v1/namespaces",
+          ConfigMaps.namespace(ns)), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 201) {
+        return;
+      }
+      if (r.statusCode() != 409) {
+        throw new IOException("creating namespace " + ns + " on " + apis.get(0) + ": HTTP "
+            + r.statusCode() + " " + r.body());
+      }
+      HttpResponse<String> got = client(0).send(request(0, "/api/v1/namespaces/" + ns).GET()
+          .build(), HttpResponse.BodyHandlers.ofString());
+      if (got.statusCode() == 200 && !got.body().contains("\"deletionTimestamp\"")) {
+        return;
+      }
+      if (attempt == 0) {
+        System.err.printf("namespace %s is being deleted; waiting for it to go%n", ns);
+      }
+      awaitGone(ns, NAMESPACE_DELETE_WAIT);
+    }
+  }
+
+  /** How long a namespace's deletion (its objects first) is waited for. */
+  static final Duration NAMESPACE_DELETE_WAIT = Duration.ofMinutes(10);
+
+  /**
+   * Deletes namespace {@code ns} and everything in it, and waits until it is gone; returns the
+   * seconds that took.
+   */
+  double deleteNamespace(String ns) throws IOException, InterruptedException {
+    long start = System.nanoTime();
+    HttpResponse<String> r = client(0).send(request(0, "/api/v1/namespaces/" + ns).DELETE()
+        .build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200 && r.statusCode() != 202 && r.statusCode() != 404) {
+      throw new IOException("deleting namespace " + ns + " on " + apis.get(0) + ": HTTP "
           + r.statusCode() + " " + r.body());
+    }
+    awaitGone(ns, NAMESPACE_DELETE_WAIT);
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private void awaitGone(String ns, Duration atMost) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + atMost.toNanos();
+    while (client(0).send(request(0, "/api/v1/namespaces/" + ns).GET().build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode() != 404) {
+      if (System.nanoTime() > deadline) {
+        throw new IOException("namespace " + ns + " still there after " + atMost.toSeconds()
+            + " s");
+      }
+      Thread.sleep(500); // polling the server, not waiting for a condition in this process
     }
   }
 

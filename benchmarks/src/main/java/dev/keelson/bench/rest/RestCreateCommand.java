@@ -42,6 +42,11 @@ public final class RestCreateCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}).")
   String namespace;
 
+  @Option(names = "--keep", description = "Keep the namespace and the ConfigMaps created. By "
+      + "default the namespace is deleted after the run, and waited for, so that every run "
+      + "starts from the same store and the masters' caches do not grow run after run.")
+  boolean keep;
+
   @Override
   public Integer call() throws Exception {
     Pacer pacer;
@@ -77,6 +82,10 @@ public final class RestCreateCommand implements Callable<Integer> {
           "creates/s", stats.latencies(), extra);
       report.emit(rest.out);
       System.out.printf("rest-create creates/s=%.1f%n", report.throughput());
+      if (!keep) {
+        System.err.printf("rest-create: namespace %s and its ConfigMaps deleted in %.1f s%n",
+            namespace, masters.deleteNamespace(namespace));
+      }
       return 0;
     } finally {
       timer.shutdownNow();
