@@ -43,6 +43,17 @@ class WatchCacheLoadIT {
     }
   }
 
+  /** Restarts master {@code i} with a system property set while its watch cache is made. */
+  private static void restartWith(int i, String property, String value) throws Exception {
+    System.setProperty(property, value);
+    try {
+      cluster.stop(i);
+      cluster.start(i);
+    } finally {
+      System.clearProperty(property);
+    }
+  }
+
   /** Name and resourceVersion of each item, in the list's order. */
   private static List<String> items(RestClient.Reply list) {
     assertThat(list.code()).as(list.body()).isEqualTo(200);
@@ -66,13 +77,7 @@ class WatchCacheLoadIT {
     List<String> quorum = items(api[0].get(CMS));
     assertThat(quorum).hasSize(30);
 
-    System.setProperty("keelson.api.cache-load-page", "4");
-    try {
-      cluster.stop(1);
-      cluster.start(1);
-    } finally {
-      System.clearProperty("keelson.api.cache-load-page");
-    }
+    restartWith(1, "keelson.api.cache-load-page", "4");
     // every namespace, ConfigMap, service account ... came in pages of four
     await("the restarted master's cache").atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(200))
@@ -123,13 +128,7 @@ class WatchCacheLoadIT {
 
   @Test
   void theWatchHistoryKeepsToItsByteBudget() throws Exception {
-    System.setProperty("keelson.api.watch-history-mib", "1");
-    try {
-      cluster.stop(2);
-      cluster.start(2);
-    } finally {
-      System.clearProperty("keelson.api.watch-history-mib");
-    }
+    restartWith(2, "keelson.api.watch-history-mib", "1");
     String cms = "/api/v1/namespaces/heavy/configmaps";
     assertThat(api[0].post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"heavy\"}}")
         .code()).isEqualTo(201);
