@@ -131,12 +131,6 @@ public final class Registry {
     ObjectNode tree();
 
     List<byte[]> json();
-
-    /** The list without its items: kind, apiVersion, metadata. */
-    ObjectNode head();
-
-    /** Each item, decoded when its turn comes (a tree of its own). */
-    void forEachItem(Consumer<ObjectNode> each);
   }
 
   private final class FromCache implements Listing {
@@ -174,16 +168,6 @@ public final class Registry {
       parts.add(Arrays.copyOfRange(headBytes, close, headBytes.length));
       return parts;
     }
-
-    @Override
-    public ObjectNode head() {
-      return listObject(t, s.revision(), null, -1);
-    }
-
-    @Override
-    public void forEachItem(Consumer<ObjectNode> each) {
-      s.items().forEach(c -> each.accept(c.object()));
-    }
   }
 
   private record FromStore(ObjectNode list, ObjectMapper mapper) implements Listing {
@@ -199,19 +183,7 @@ public final class Registry {
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
-    }
-    @Override
-    public ObjectNode head() {
-      ObjectNode head = list.deepCopy();
-      head.remove("items");
-      return head;
-    }
-
-    @Override
-    public void forEachItem(Consumer<ObjectNode> each) {
-      list.path("items").forEach(item -> each.accept((ObjectNode) item));
-    }
-  }
+    }  }
 
 
   private byte[] encodeTree(ObjectNode o) {
@@ -255,10 +227,14 @@ public final class Registry {
     if (o.limit() > 0) {
       return new FromStore(listFromStorage(t, prefix, null, o.limit(), 0, filter), json);
     }
-    // a consistent read from the cache: it has caught up with the quorum's revision
+    return new FromCache(t, consistentList(prefix, filter));
+  }
+
+  /** A consistent read from the cache: it has caught up with the quorum's revision. */
+  private WatchCache.Snapshot consistentList(String prefix, Predicate<ObjectNode> filter) {
     long head = join(storage.currentRevision());
     awaitCache(head);
-    return new FromCache(t, cache.list(prefix, filter));
+    return cache.list(prefix, filter);
   }
 
   private ObjectNode listFromStorage(ResourceType t, String prefix, String fromKey, long limit,
@@ -672,8 +648,8 @@ public final class Registry {
    */
   public ObjectNode deleteEach(ResourceType t, String ns, ListOptions o, DeleteOptions d,
       WriteOptions w, int parallelism, Consumer<ObjectNode> each) {
-    Listing list = listing(t, ns, new ListOptions(o.labelSelector(), o.fieldSelector(), 0, null,
-        null, null));
+    WatchCache.Snapshot list = consistentList(t.listPrefix(ns), Selectors.both(
+        Selectors.labels(o.labelSelector()), Selectors.fields(t, o.fieldSelector())));
     Consumer<ObjectNode> deleteOne = item -> {
       String name = item.path("metadata").path("name").asText();
       String itemNs = item.path("metadata").path("namespace").asText(null);
@@ -689,8 +665,8 @@ public final class Registry {
       }
     };
     if (parallelism <= 1) {
-      list.forEachItem(deleteOne);
-      return list.head();
+      list.items().forEach(c -> deleteOne.accept(c.object()));
+      return listObject(t, list.revision(), null, -1);
     }
     ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
       Thread th = new Thread(r, "delete-collection");
@@ -700,7 +676,8 @@ public final class Registry {
     Semaphore slots = new Semaphore(parallelism);
     AtomicReference<RuntimeException> failed = new AtomicReference<>();
     try {
-      list.forEachItem(item -> {
+      list.items().forEach(c -> {
+        ObjectNode item = c.object();
         slots.acquireUninterruptibly();
         if (failed.get() != null) {
           throw failed.get(); // stop at the first failure, as one at a time does
@@ -722,7 +699,7 @@ public final class Registry {
     if (failed.get() != null) {
       throw failed.get();
     }
-    return list.head();
+    return listObject(t, list.revision(), null, -1);
   }
 
 
