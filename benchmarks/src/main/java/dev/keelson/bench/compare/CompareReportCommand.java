@@ -44,6 +44,14 @@ public final class CompareReportCommand implements Callable<Integer> {
   @Option(names = "--no-check-perf", description = "etcdctl check perf was not run.")
   boolean noCheckPerf;
 
+  @Option(names = "--warmup", defaultValue = "warm-up puts",
+      description = "What each system ran before the measured runs, quoted in the report.")
+  String warmup;
+
+  @Option(names = "--masters-jvm", defaultValue = "",
+      description = "Keelson masters' JVM options, quoted in the report.")
+  String mastersJvm;
+
   private final ObjectMapper json = new ObjectMapper();
 
   @Override
@@ -96,6 +104,8 @@ public final class CompareReportCommand implements Callable<Integer> {
     c.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     c.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
     c.put("load", loadAverage());
+    c.put("warmup", warmup);
+    c.put("mastersJvm", mastersJvm);
     return c;
   }
 

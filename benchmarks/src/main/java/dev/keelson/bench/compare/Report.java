@@ -38,8 +38,13 @@ final class Report {
         .append("; load average at the end: ").append(ctx.get("load")).append(". Client and "
         + "servers share the machine. Each system runs alone: a fresh three-member etcd 3.4 "
         + "first, stopped and deleted, then a fresh three-master Keelson; each gets the same "
-        + "warm-up puts and then the same runs of `keelson-bench` (one JVM per run, "
-        + "`-XX:TieredStopAtLevel=1`).\n\n");
+        + "warm-up (").append(ctx.getOrDefault("warmup", "warm-up puts")).append(") and then "
+        + "the same runs of `keelson-bench` (one JVM per run, `-XX:TieredStopAtLevel=1`).");
+    String jvm = ctx.getOrDefault("mastersJvm", "");
+    if (!jvm.isBlank()) {
+      b.append(" Keelson's masters run with `").append(jvm).append("`.");
+    }
+    b.append("\n\n");
     b.append("Durability, side by side:\n\n"
         + "| | etcd 3.4 | Keelson |\n|---|---|---|\n"
         + "| log | WAL `fdatasync` for every Raft `Ready` that carries entries or a new "
