@@ -101,12 +101,15 @@ class CompareReportTest {
     Files.createDirectories(doc.getParent());
     Files.writeString(doc, "# kept\n");
     int rc = new CommandLine(new CompareReportCommand()).execute("--results", results.toString(),
-        "--out", doc.toString(), "--charts", dir.resolve("docs/bench").toString());
+        "--out", doc.toString(), "--charts", dir.resolve("docs/bench").toString(),
+        "--warmup", "90 s of puts", "--masters-jvm", "-Xmx768m -XX:+UseG1GC");
 
     assertThat(rc).isZero();
     String md = Files.readString(doc);
     assertThat(md).startsWith("# kept\n").contains("| 300 | 300 | 600 | 0.50 |")
-        .contains("etcd, --load=m: PASS").contains("](bench/put-throughput-vs-clients.svg)");
+        .contains("etcd, --load=m: PASS").contains("](bench/put-throughput-vs-clients.svg)")
+        .contains("each gets the same warm-up (90 s of puts)")
+        .contains("Keelson's masters run with `-Xmx768m -XX:+UseG1GC`.");
     assertThat(dir.resolve("docs/bench/put-throughput-vs-clients.svg")).exists();
     assertThat(dir.resolve("docs/bench/compare.html")).exists();
   }
