@@ -38,9 +38,9 @@ final class Report {
         .append("; load average at the end: ").append(ctx.get("load")).append(". Client and "
         + "servers share the machine. Each system runs alone: a fresh three-member etcd 3.4 "
         + "first, stopped and deleted, then a fresh three-master Keelson; each gets the same "
-        + "warm-up (").append(ctx.getOrDefault("warmup", "warm-up puts")).append(") and then "
+        + "warm-up (").append(ctx.get("warmup")).append(") and then "
         + "the same runs of `keelson-bench` (one JVM per run, `-XX:TieredStopAtLevel=1`).");
-    String jvm = ctx.getOrDefault("mastersJvm", "");
+    String jvm = ctx.get("mastersJvm");
     if (!jvm.isBlank()) {
       b.append(" Keelson's masters run with `").append(jvm).append("`.");
     }
