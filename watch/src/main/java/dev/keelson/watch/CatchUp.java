@@ -3,6 +3,7 @@ package dev.keelson.watch;
 import com.google.protobuf.ByteString;
 import dev.keelson.etcd.mvccpb.Event;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -14,12 +15,14 @@ import java.util.Map;
  * hub lock (watchers' keys and options are immutable; their positions are passed in), so reading
  * and matching never delay the apply thread.
  *
- * <p>Like etcd's watcherBatch: the events are matched once against a group of all the watchers,
- * and a watcher's batch holds whole revisions only and stops after the revision that reaches
- * {@code maxRevisions} revisions with events or {@code maxBytes} bytes. Watchers that would get
- * the same batch — same key or range, same filters and prev_kv, same starting revision, as the
- * many watchers of one prefix that fell behind together — share one: it is built once and its
- * event list handed to each of them (lists are never modified once built).
+ * <p>Like etcd's watcherBatch, a watcher's batch holds whole revisions only and stops after the
+ * revision that reaches {@code maxRevisions} revisions with events or {@code maxBytes} bytes.
+ * Watchers of one kind — same key or range, same filters and prev_kv, as the many watchers of
+ * one prefix that fell behind one after another — are matched once: the events of that kind are
+ * collected into one list from the smallest revision any of them needs, and each watcher's batch
+ * is a view of that list from its own revision (the same view for the same revision). So a step
+ * costs one match per event and kind, not one per event and watcher. Lists are never modified
+ * once built.
  */
 final class CatchUp {
   private CatchUp() {}
@@ -32,14 +35,13 @@ final class CatchUp {
    */
   record Batch(List<Event> events, long bytes, long nextRev) {}
 
-  /** What decides a watcher's batch, so watchers with equal ones share it. */
-  private record Same(ByteString key, ByteString end, int options, long from) {
-    static Same of(Chosen c) {
-      Watcher w = c.watcher();
+  /** What decides which events a watcher gets, whatever revision it starts from. */
+  private record Kind(ByteString key, ByteString end, int options) {
+    static Kind of(Watcher w) {
       int options = (w.has(Watcher.PREV_KV) ? Watcher.PREV_KV : 0)
           | (w.has(Watcher.NO_PUT) ? Watcher.NO_PUT : 0)
           | (w.has(Watcher.NO_DELETE) ? Watcher.NO_DELETE : 0);
-      return new Same(w.key, w.end, options, c.from());
+      return new Kind(w.key, w.end, options);
     }
   }
 
@@ -53,71 +55,107 @@ final class CatchUp {
   static List<Batch> collect(List<Chosen> chosen, List<RevisionEntry> source, long sourceEnd,
       long compactRev, int maxRevisions, long maxBytes) {
     WatcherGroup group = new WatcherGroup();
-    Map<Watcher, Acc> accs = new IdentityHashMap<>(chosen.size() * 2);
-    Map<Same, Acc> shared = new HashMap<>();
-    List<Acc> perChosen = new ArrayList<>(chosen.size());
+    Map<Kind, Matched> kinds = new HashMap<>();
+    Map<Watcher, Matched> byFirst = new IdentityHashMap<>();
+    List<Matched> perChosen = new ArrayList<>(chosen.size());
     for (Chosen c : chosen) {
-      Acc acc = shared.computeIfAbsent(Same.of(c), k -> {
-        Acc a = new Acc(c.from());
+      Matched m = kinds.computeIfAbsent(Kind.of(c.watcher()), k -> {
+        Matched n = new Matched(c.watcher());
         group.add(c.watcher()); // the first of its kind matches for all of them
-        accs.put(c.watcher(), a);
-        return a;
+        byFirst.put(c.watcher(), n);
+        return n;
       });
-      perChosen.add(acc);
+      m.from = Math.min(m.from, c.from());
+      perChosen.add(m);
     }
     for (RevisionEntry e : source) {
       for (int i = 0; i < e.size(); i++) {
         int index = i;
-        group.forEachWatching(e.event(i).getKv().getKey(), w -> accs.get(w)
-            .add(w, e, index, compactRev, maxRevisions, maxBytes));
+        group.forEachWatching(e.event(i).getKv().getKey(),
+            w -> byFirst.get(w).add(e, index, compactRev));
       }
     }
     List<Batch> out = new ArrayList<>(chosen.size());
     for (int i = 0; i < chosen.size(); i++) {
-      Chosen c = chosen.get(i);
-      Acc a = perChosen.get(i);
-      long next = a.moreRev != 0 ? a.moreRev : Math.max(c.from(), sourceEnd + 1);
-      out.add(new Batch(a.events == null ? List.of() : a.events, a.bytes, next));
+      out.add(perChosen.get(i).batch(chosen.get(i).from(), sourceEnd, maxRevisions, maxBytes));
     }
     return out;
   }
 
-  /** One watcher's batch under construction. */
-  private static final class Acc {
-    final long from;
-    List<Event> events;
-    long bytes;
-    int revisions;
-    long lastRev;
-    /** The first revision left out because the batch was full; 0 while it is not. */
-    long moreRev;
+  /** The events one kind of watcher gets, from the smallest revision any of them needs. */
+  private static final class Matched {
+    private final Watcher first;
+    long from = Long.MAX_VALUE;
+    private final List<Event> events = new ArrayList<>();
+    private long bytes;
+    /** Per revision with events, in order: the revision, its first event, the bytes before it. */
+    private long[] revisions = new long[16];
+    private int[] starts = new int[16];
+    private long[] bytesBefore = new long[16];
+    private int count;
+    /** Batches made so far, by the index of their first revision: equal starts share one. */
+    private final Map<Integer, List<Event>> views = new HashMap<>();
 
-    Acc(long from) {
-      this.from = from;
+    Matched(Watcher first) {
+      this.first = first;
     }
 
-    void add(Watcher w, RevisionEntry e, int index, long compactRev, int maxRevisions,
-        long maxBytes) {
-      if (e.revision < from || moreRev != 0) {
+    void add(RevisionEntry e, int index, long compactRev) {
+      if (e.revision < from) {
         return;
       }
-      Event ev = e.eventsFor(w.has(Watcher.PREV_KV), compactRev).get(index);
-      if (!w.accepts(ev)) {
+      Event ev = e.eventsFor(first.has(Watcher.PREV_KV), compactRev).get(index);
+      if (!first.accepts(ev)) {
         return;
       }
-      if (e.revision != lastRev) {
-        if (revisions >= maxRevisions || bytes >= maxBytes) {
-          moreRev = e.revision;
-          return;
+      if (count == 0 || revisions[count - 1] != e.revision) {
+        if (count == revisions.length) {
+          revisions = Arrays.copyOf(revisions, 2 * count);
+          starts = Arrays.copyOf(starts, 2 * count);
+          bytesBefore = Arrays.copyOf(bytesBefore, 2 * count);
         }
-        revisions++;
-        lastRev = e.revision;
-      }
-      if (events == null) {
-        events = new ArrayList<>();
+        revisions[count] = e.revision;
+        starts[count] = events.size();
+        bytesBefore[count] = bytes;
+        count++;
       }
       events.add(ev);
       bytes += ev.getSerializedSize();
+    }
+
+    /** The batch of a watcher of this kind that needs {@code from} next. */
+    Batch batch(long from, long sourceEnd, int maxRevisions, long maxBytes) {
+      int lo = firstAtOrAbove(from);
+      // revisions lo..hi-1 go in: at most maxRevisions, and after the first only while the
+      // bytes before them stay below maxBytes
+      int hi = lo + Math.min(count - lo, maxRevisions);
+      int over = lo + 1;
+      int top = hi;
+      while (over < top) { // the first revision after lo whose bytes before reach maxBytes
+        int mid = (over + top) >>> 1;
+        if (bytesBefore[mid] - bytesBefore[lo] >= maxBytes) {
+          top = mid;
+        } else {
+          over = mid + 1;
+        }
+      }
+      hi = Math.min(hi, over);
+      long next = hi < count ? revisions[hi] : Math.max(from, sourceEnd + 1);
+      if (lo == hi) {
+        return new Batch(List.of(), 0, next);
+      }
+      int endEvent = hi < count ? starts[hi] : events.size();
+      long endBytes = hi < count ? bytesBefore[hi] : bytes;
+      int start = starts[lo];
+      List<Event> view = views.computeIfAbsent(lo, k -> start == 0 && endEvent == events.size()
+          ? events : events.subList(start, endEvent));
+      return new Batch(view, endBytes - bytesBefore[lo], next);
+    }
+
+    /** The index of the first revision at or above {@code rev}, or {@code count}. */
+    private int firstAtOrAbove(long rev) {
+      int i = Arrays.binarySearch(revisions, 0, count, rev);
+      return i >= 0 ? i : -i - 1;
     }
   }
 }

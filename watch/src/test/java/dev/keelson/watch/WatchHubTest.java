@@ -280,6 +280,66 @@ class WatchHubTest {
     assertThat(h.hub.unsyncedCount()).isZero();
   }
   @Test
+  void watchersOfOneKindFromDifferentRevisionsEachGetTheirOwnRevisionsWithinTheBounds() {
+    open(WatchConfig.defaults().withCatchUp(5, 1 << 20, 1000));
+    long first = h.put("p/0", "0");
+    for (int i = 1; i < 20; i++) {
+      h.put("p/" + (i % 4), "" + i);
+    }
+    h.put("q/other", "x"); // outside the prefix: in no batch
+    var c = h.client();
+    c.watchPrefix("p/", first);      // id 0
+    c.watchPrefix("p/", first + 3);  // id 1
+    c.watchPrefix("p/", first + 17); // id 2: only three revisions left
+    c.watchPrefix("p/", first + 3);  // id 3: the same start as id 1
+    c.poll();
+    h.hub.runOnce();
+    List<Outgoing> got = new ArrayList<>(c.pollEvents());
+
+    assertThat(got).extracting(Outgoing::watchId).containsExactly(0L, 1L, 2L, 3L);
+    assertThat(revisions(got.subList(0, 1))).isEqualTo(range(first, first + 4));
+    assertThat(revisions(got.subList(1, 2))).isEqualTo(range(first + 3, first + 7));
+    assertThat(revisions(got.subList(2, 3))).isEqualTo(range(first + 17, first + 19));
+    assertThat(got.get(3).events()).isSameAs(got.get(1).events());
+    h.catchUp();
+    long live = h.put("p/live", "y");
+    got.addAll(c.pollEvents());
+    for (long id = 0; id < 4; id++) {
+      long watchId = id;
+      List<Outgoing> mine = got.stream().filter(o -> o.watchId() == watchId).toList();
+      long from = id == 0 ? first : id == 2 ? first + 17 : first + 3;
+      assertThat(revisions(mine)).as("watcher %d", id)
+          .isEqualTo(LongStream.rangeClosed(from, live).filter(r -> r != live - 1).boxed()
+              .toList());
+    }
+  }
+
+  @Test
+  void aCatchUpBatchStopsAfterTheRevisionThatReachesTheByteBound() {
+    // events of about 1,030 bytes: after two the bound is not reached, after three it is
+    open(WatchConfig.defaults().withCatchUp(1000, 2500, 1000));
+    String value = "v".repeat(1000);
+    long first = h.put("p/a", value);
+    for (int i = 1; i < 10; i++) {
+      h.put("p/a", value);
+    }
+    var c = h.client();
+    c.watchPrefix("p/", first);
+    c.watchPrefix("p/", first + 8);
+    c.poll();
+    h.hub.runOnce();
+    List<Outgoing> got = c.pollEvents();
+
+    assertThat(revisions(got.subList(0, 1))).isEqualTo(range(first, first + 2));
+    assertThat(got.get(0).bytes()).isEqualTo(Outgoing.OVERHEAD
+        + got.get(0).events().stream().mapToLong(Event::getSerializedSize).sum());
+    assertThat(revisions(got.subList(1, 2))).isEqualTo(range(first + 8, first + 9));
+    h.catchUp();
+    assertThat(revisions(c.pollEvents().stream().filter(o -> o.watchId() == 0).toList()))
+        .isEqualTo(range(first + 3, first + 9));
+  }
+
+  @Test
   void aWatchStartingBeforeTheWindowCatchesUpFromTheStoreInBatches() {
     open(WatchConfig.defaults().withWindow(5, 1 << 20).withCatchUp(1000, 1 << 20, 4));
     long first = h.put("k", "0");
