@@ -2,13 +2,12 @@ package dev.keelson.bench.load;
 
 import com.google.protobuf.ByteString;
 import dev.keelson.etcd.etcdserverpb.WatchCreateRequest;
-import dev.keelson.etcd.etcdserverpb.WatchGrpc;
 import dev.keelson.etcd.etcdserverpb.WatchRequest;
-import dev.keelson.etcd.etcdserverpb.WatchResponse;
-import dev.keelson.etcd.mvccpb.Event;
+import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
 import java.util.BitSet;
 
@@ -20,7 +19,7 @@ import java.util.BitSet;
  * <p>Threads: gRPC delivers one response at a time per call, on a transport thread; the
  * monitor makes what it recorded visible to the thread that checks.
  */
-final class WatchStream implements ClientResponseObserver<WatchRequest, WatchResponse> {
+final class WatchStream implements ClientResponseObserver<WatchRequest, WatchReply> {
   /** Hears of each measured event as it arrives. */
   interface Listener {
     void delivered(long revision, long nanos);
@@ -31,7 +30,6 @@ final class WatchStream implements ClientResponseObserver<WatchRequest, WatchRes
     void measuredEvents(int n, long nanos);
   }
 
-  private final ByteString measuredPrefix;
   private final Fleet fleet;
   private final Listener listener;
   private ClientCallStreamObserver<WatchRequest> requests;
@@ -45,14 +43,14 @@ final class WatchStream implements ClientResponseObserver<WatchRequest, WatchRes
 
   WatchStream(Channel channel, int watchers, long base, ByteString measuredPrefix, Fleet fleet,
       Listener listener) {
-    this.measuredPrefix = measuredPrefix;
     this.fleet = fleet;
     this.listener = listener;
     this.receipts = new Receipts[watchers + 1];
     for (int w = 1; w <= watchers; w++) {
       receipts[w] = new Receipts(base);
     }
-    WatchGrpc.newStub(channel).watch(this);
+    ClientCalls.asyncBidiStreamingCall(
+        channel.newCall(WatchReply.method(measuredPrefix), CallOptions.DEFAULT), this);
   }
 
   @Override
@@ -69,26 +67,27 @@ final class WatchStream implements ClientResponseObserver<WatchRequest, WatchRes
   }
 
   @Override
-  public synchronized void onNext(WatchResponse r) {
-    if (r.getCreated()) {
+  public synchronized void onNext(WatchReply r) {
+    if (r.created()) {
       created++;
     }
-    if (r.getCanceled()) {
+    if (r.canceled()) {
       canceled++;
     }
-    long id = r.getWatchId();
-    if (r.getEventsCount() == 0 || id < 1 || id >= receipts.length) {
+    long id = r.watchId();
+    if (r.events() == 0 || id < 1 || id >= receipts.length) {
       return;
     }
     long now = System.nanoTime();
     int measured = 0;
-    for (Event e : r.getEventsList()) {
-      boolean m = e.getKv().getKey().startsWith(measuredPrefix);
-      receipts[(int) id].event(e.getKv().getModRevision(), m);
+    for (int i = 0; i < r.events(); i++) {
+      boolean m = r.measured()[i];
+      long revision = r.revisions()[i];
+      receipts[(int) id].event(revision, m);
       if (m) {
         measured++;
         if (listener != null) {
-          listener.delivered(e.getKv().getModRevision(), now);
+          listener.delivered(revision, now);
         }
       }
     }
