@@ -8,7 +8,6 @@ import dev.keelson.etcd.etcdserverpb.PutRequest;
 import dev.keelson.etcd.etcdserverpb.RangeRequest;
 import dev.keelson.server.testing.EtcdClient;
 import dev.keelson.server.testing.LocalCluster;
-import dev.keelson.store.raft.RaftConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -51,19 +50,18 @@ class RaftEntriesIT {
    */
   @Test
   void aFollowerAnswersWritesWithoutWaitingForHeartbeats() throws Exception {
-    try (LocalCluster cluster = LocalCluster.start(dir, c -> new RaftConfig(c.id(), c.peers(),
-        c.dataDir(), c.clusterToken(), 5000, 6000, c.snapshotThreshold(),
-        c.logPreserveEntries(), c.logSegmentBytes(), c.clientRetries(), c.peerTls()))) {
+    try (LocalCluster cluster = LocalCluster.start(dir, c -> c.withElectionTimeouts(5000, 6000))) {
       int leader = cluster.awaitLeader(Duration.ofSeconds(60));
       int follower = (leader + 1) % 3;
       EtcdClient c = cluster.client(follower);
       c.kv().put(put("notice/first")); // the follower's Ratis client has found the leader
       assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
         for (int n = 0; n < 20; n++) {
-          ByteString key = ByteString.copyFromUtf8("notice/" + n);
-          c.kv().put(put("notice/" + n));
-          assertThat(c.kv().range(RangeRequest.newBuilder().setKey(key).setSerializable(true)
-              .build()).getKvsList()).as("the follower reads its own put #%d", n).hasSize(1);
+          PutRequest put = put("notice/" + n);
+          c.kv().put(put);
+          assertThat(c.kv().range(RangeRequest.newBuilder().setKey(put.getKey())
+              .setSerializable(true).build()).getKvsList())
+              .as("the follower reads its own put #%d", n).hasSize(1);
         }
       }, "20 sequential puts through a follower, each answered once the follower applied it");
     }

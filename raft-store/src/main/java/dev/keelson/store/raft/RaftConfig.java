@@ -51,6 +51,12 @@ public record RaftConfig(String id, List<Peer> peers, Path dataDir, String clust
         electionTimeoutMaxMs, threshold, preserve, segmentBytes, clientRetries, peerTls);
   }
 
+  /** The same member, with other election timeouts (heartbeats go at half the minimum). */
+  public RaftConfig withElectionTimeouts(int minMs, int maxMs) {
+    return new RaftConfig(id, peers, dataDir, clusterToken, minMs, maxMs, snapshotThreshold,
+        logPreserveEntries, logSegmentBytes, clientRetries, peerTls);
+  }
+
   /** The same member, with Raft traffic over mutual TLS. */
   public RaftConfig withPeerTls(TlsFiles tls) {
     return new RaftConfig(id, peers, dataDir, clusterToken, electionTimeoutMinMs,
