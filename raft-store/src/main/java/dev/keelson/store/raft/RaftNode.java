@@ -79,7 +79,7 @@ public final class RaftNode implements AutoCloseable {
       });
   private final ReadBarrier readBarrier = new ReadBarrier(this::readIndexRound, callbacks);
   private final Proposer<Committed> proposer = new Proposer<>(this::commit, this::settle,
-      callbacks, Integer.getInteger("keelson.raft.max-inflight", 2), 1000, 2L << 20);
+      callbacks, Integer.getInteger("keelson.raft.max-inflight", 1), 1000, 2L << 20);
   /** Replaced when Ratis closes it: an ordered async client is unusable after a retry failure. */
   private final AtomicReference<RaftClient> client = new AtomicReference<>();
 
